@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Agency
+
+from .permissions import Role
+
+
+class User(AbstractUser):
+    """Citizens and officials alike. Officials get their powers only through memberships."""
+
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        help_text=_("Kosong berarti lingkup nasional."),
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    include_descendants = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="uniq_membership"),
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False) | Q(role__in=[Role.NATIONAL_ADMIN, Role.VERIFIER, Role.AUDITOR]),
+                name="membership_national_roles_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency or 'nasional'}"

@@ -1,0 +1,35 @@
+"""The outbox: every notification or delivery is a row written in the same transaction as
+the change that caused it, then sent at least once by a worker (rule of the house 5).
+Delivery state is kept apart from the report's workflow state."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Outbox(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(max_length=20, help_text=_("email, sms, whatsapp, telegram, internal, …"))
+    recipient = models.CharField(max_length=254, blank=True)
+    template = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    # Idempotency: the same cause never produces two rows.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.channel} ({self.state})"

@@ -1,0 +1,99 @@
+"""Writing and sending outbox rows.
+
+``outbox_enqueue`` must be called inside the transaction of the change it reports.
+``outbox_send_due`` claims due rows (``SKIP LOCKED`` where the database has it), hands each
+to the sender registered for its channel, and records success or schedules a retry with
+exponential backoff; after ``MAX_ATTEMPTS`` a row is marked failed for an operator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Outbox
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_SECONDS = 30
+
+
+def outbox_enqueue(*, channel: str, recipient: str, template: str, payload: dict, dedupe_key: str) -> Outbox:
+    row, _ = Outbox.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"channel": channel, "recipient": recipient, "template": template, "payload": payload},
+    )
+    return row
+
+
+def _send_email(row: Outbox) -> None:
+    context = {**row.payload, "public_url": settings.ADUAN_PUBLIC_URL}
+    subject = render_to_string(f"notifications/{row.template}.subject.txt", context).strip()
+    body = render_to_string(f"notifications/{row.template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.recipient], fail_silently=False)
+
+
+def _send_internal(row: Outbox) -> None:
+    """Officials' in-app notifications: the row itself is the notification."""
+
+
+# Channel → sender. Adapters for SMS, WhatsApp and Telegram register here in their own issue.
+SENDERS: dict[str, Callable[[Outbox], None]] = {
+    "email": _send_email,
+    "internal": _send_internal,
+}
+
+
+def _claim(now, limit: int) -> list[int]:
+    with transaction.atomic():
+        qs = Outbox.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=now).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        ids = list(qs.values_list("id", flat=True)[:limit])
+        # next_attempt_at doubles as the claim time, so a row stuck in 'sending' can be released.
+        Outbox.objects.filter(id__in=ids).update(state=Outbox.State.SENDING, next_attempt_at=now)
+    return ids
+
+
+def outbox_send_due(*, limit: int = 100) -> dict[str, int]:
+    now = timezone.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for row_id in _claim(now, limit):
+        row = Outbox.objects.get(pk=row_id)
+        row.attempts += 1
+        sender = SENDERS.get(row.channel)
+        try:
+            if sender is None:
+                raise LookupError(f"no sender for channel {row.channel!r}")
+            sender(row)
+        except Exception as exc:  # a sender may fail in any way; the row must survive it
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state = Outbox.State.FAILED
+                counts["failed"] += 1
+            else:
+                row.state = Outbox.State.PENDING
+                row.next_attempt_at = now + timedelta(seconds=BASE_BACKOFF_SECONDS * 2 ** (row.attempts - 1))
+                counts["retry"] += 1
+            logger.warning("outbox %s attempt %s failed: %s", row.pk, row.attempts, type(exc).__name__)
+        else:
+            row.state = Outbox.State.SENT
+            row.sent_at = timezone.now()
+            row.last_error = ""
+            counts["sent"] += 1
+        row.save(update_fields=["attempts", "state", "next_attempt_at", "last_error", "sent_at"])
+    return counts
+
+
+def outbox_release_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Rows left in 'sending' by a worker that died go back to the queue (at-least-once)."""
+    cutoff = timezone.now() - older_than
+    return Outbox.objects.filter(state=Outbox.State.SENDING, next_attempt_at__lte=cutoff).update(state=Outbox.State.PENDING)

@@ -1,0 +1,143 @@
+"""Reads of reports. Privacy is enforced here, not in templates (rule of the house 4).
+
+- ``reports_visible_to(user)`` is the only base queryset for officials' lists.
+- ``report_get_for_staff`` raises the same ``NotFound`` for a missing report and for one
+  outside the official's scope, so existence never leaks (rule 3).
+- ``public_*`` selectors return plain dicts built from redacted text; confidential reports
+  and reports not yet published are absent; anonymous reports carry no reporter fields.
+- ``report_reporter_identity`` is the one read of reporter identity for officials, and it
+  writes an audit row every time it returns something.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from aduan.accounts.policies import grant_scopes
+from aduan.audit.services import audit_log
+from aduan.core.errors import NotFound
+from aduan.core.redact import redact_text
+from aduan.core.refs import reference_normalise, token_matches
+
+from .actors import ReporterToken
+from .models import Disposition, Event, Report
+from .policies import can_view_reporter_identity
+from .sla import overdue_clocks
+from .workflow import PUBLISHED_STATUSES, Status
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    national, scopes = grant_scopes(user, "report_view")
+    if national:
+        return Report.objects.all()
+    if not scopes:
+        return Report.objects.none()
+    condition = Q()
+    for scope in scopes:
+        if scope.startswith("="):
+            agency_id = int(scope[1:])
+            in_history = Disposition.objects.filter(report=OuterRef("pk"), agency_id=agency_id)
+            condition |= Q(agency_id=agency_id) | Q(coordinator_id=agency_id) | Q(Exists(in_history))
+        else:
+            in_history = Disposition.objects.filter(report=OuterRef("pk"), agency__path__startswith=scope)
+            condition |= Q(agency__path__startswith=scope) | Q(coordinator__path__startswith=scope) | Q(Exists(in_history))
+    return Report.objects.filter(condition)
+
+
+def report_get_for_staff(*, user, report_id: int | None = None, reference: str | None = None) -> Report:
+    qs = reports_visible_to(user).select_related("agency", "coordinator", "category", "region")
+    try:
+        if report_id is not None:
+            return qs.get(pk=report_id)
+        ref = reference_normalise(reference or "")
+        if ref is None:
+            raise Report.DoesNotExist
+        return qs.get(reference=ref)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def report_get_for_reporter(*, reference: str, token: str) -> tuple[Report, ReporterToken]:
+    """Track a report without an account. A wrong token looks exactly like a missing report."""
+    ref = reference_normalise(reference or "")
+    report = Report.objects.filter(reference=ref).first() if ref else None
+    if report is None or not token or not token_matches(token, report.token_hash):
+        raise NotFound()
+    return report, ReporterToken(report.pk)
+
+
+def report_reporter_identity(*, user, report: Report, purpose: str = "") -> dict | None:
+    if not can_view_reporter_identity(user, report):
+        return None
+    identity = {
+        "name": report.reporter_name or (report.reporter.full_name if report.reporter_id else ""),
+        "email": report.reporter_email or (report.reporter.email if report.reporter_id else ""),
+        "phone": report.reporter_phone or (report.reporter.phone if report.reporter_id else ""),
+        "account_id": report.reporter_id,
+    }
+    audit_log(actor=user, action="reporter_identity_read", obj=report,
+              data={"anonymous": report.is_anonymous, "purpose": purpose[:200]})
+    return identity
+
+
+def report_detail_for_staff(*, user, report_id: int) -> dict:
+    report = report_get_for_staff(user=user, report_id=report_id)
+    now = timezone.now()
+    return {
+        "report": report,
+        "reporter": report_reporter_identity(user=user, report=report, purpose="detail"),
+        "events": list(report.events.select_related("actor", "agency")),
+        "dispositions": list(report.dispositions.select_related("agency", "suggested_agency")),
+        "overdue": overdue_clocks(report, now),
+    }
+
+
+# --- Public -----------------------------------------------------------------------------
+
+def public_reports() -> QuerySet[Report]:
+    return Report.objects.filter(status__in=PUBLISHED_STATUSES, is_confidential=False)
+
+
+def _public_event(event: Event) -> dict:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "status": event.to_status,
+        "status_label": Status(event.to_status).label if event.to_status else "",
+        "by": event.agency.name if event.agency_id else ("Pelapor" if event.actor_kind == "reporter" else "Admin SP4N-LAPOR!"),
+        "note": redact_text(event.note),
+    }
+
+
+def public_report_get(*, reference: str) -> dict:
+    ref = reference_normalise(reference or "")
+    report = (
+        public_reports().select_related("agency", "category", "region", "reporter").filter(reference=ref).first() if ref else None
+    )
+    if report is None:
+        raise NotFound()
+    now = timezone.now()
+    data = {
+        "reference": report.reference,
+        "kind": report.kind,
+        "title": redact_text(report.title),
+        "body": redact_text(report.body),
+        "category": report.category.name if report.category_id else "",
+        "region_code": report.region_id or "",
+        "region": report.region.name if report.region_id else "",
+        "status": report.status,
+        "status_label": Status(report.status).label,
+        "agency": report.agency.name if report.agency_id else "",
+        "submitted_at": report.submitted_at,
+        "resolution_due_at": report.resolution_due_at,
+        "overdue": bool(overdue_clocks(report, now)),
+        "rating": report.rating,
+        "support_count": report.support_count,
+        "duplicate_of": report.duplicate_of.reference if report.duplicate_of_id else "",
+        "timeline": [_public_event(e) for e in report.events.filter(is_public=True).select_related("agency")],
+    }
+    if not report.is_anonymous:
+        # The public sees the name the reporter chose to show; never contact details.
+        data["reporter_name"] = report.reporter_name or (report.reporter.full_name if report.reporter_id else "")
+    return data

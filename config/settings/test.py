@@ -1,0 +1,14 @@
+"""Test settings: the database comes from DATABASE_URL (SQLite by default, PostgreSQL in CI's second run).
+
+Huey is not put in immediate mode: tests call tasks' services explicitly, so on-commit bugs stay visible.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aduan-test-media-"))
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "aduan-test", "immediate": False}
