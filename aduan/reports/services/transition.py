@@ -17,7 +17,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.policies import user_has_perm
 from aduan.agencies.models import Agency, ResolutionTier
 from aduan.audit.services import audit_log
 from aduan.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleState, ValidationFailed
@@ -64,14 +63,16 @@ def _actor_kind(actor, report: Report) -> str:
     return "official"
 
 
-def _check_actor(report: Report, transition: Transition, actor) -> None:
-    if actor_may(actor, report, transition):
-        return
-    # Officials who cannot even see the report get the same answer as for a missing one.
+def _check_visible(report: Report, transition: Transition, actor) -> None:
+    """Officials who cannot even see the report get the same answer as for a missing one."""
     if transition.actor == ActorKind.OFFICIAL and getattr(actor, "is_authenticated", False):
-        if not reports_visible_to(actor).filter(pk=report.pk).exists() and not is_reporter(actor, report):
+        if not is_reporter(actor, report) and not reports_visible_to(actor).filter(pk=report.pk).exists():
             raise NotFound()
-    raise PermissionDenied()
+
+
+def _check_actor(report: Report, transition: Transition, actor) -> None:
+    if not actor_may(actor, report, transition):
+        raise PermissionDenied()
 
 
 def _agency_param(value, field_name: str) -> Agency:
@@ -346,11 +347,12 @@ def report_transition(
         locked = Report.objects.select_for_update().select_related("agency", "coordinator", "category").filter(pk=report_id).first()
         if locked is None:
             raise NotFound()
-        _check_actor(locked, transition, actor)
+        _check_visible(locked, transition, actor)
         if locked.status != expected_status:
             raise StaleState()
         if locked.status not in transition.sources:
             raise InvalidTransition()
+        _check_actor(locked, transition, actor)
         if transition.note_required and not note:
             raise ValidationFailed(field_errors={"note": [_("Keterangan wajib diisi.")]})
         if len(note) > 10000:
