@@ -76,6 +76,7 @@ class WorkCalendar:
 
     def shift_deadline(self, deadline: datetime, n: int) -> datetime:
         """Move a stored deadline ``n`` working days later (used when a paused clock resumes)."""
+        _require_aware(deadline)
         if n <= 0:
             return deadline
         return self.end_of_day_utc(self.nth_working_day_after(self.local_date(deadline), n))

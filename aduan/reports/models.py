@@ -134,14 +134,17 @@ class Report(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
-        if not _status_write_allowed.get():
-            if self.pk is None:
-                if self.status != Status.SUBMITTED:
-                    raise RuntimeError("a new report starts as submitted")
-            else:
-                stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-                if stored is not None and stored != self.status:
+        if self.pk is None:
+            if self.status != Status.SUBMITTED and not _status_write_allowed.get():
+                raise RuntimeError("a new report starts as submitted")
+        else:
+            stored = type(self).objects.filter(pk=self.pk).values("status", "is_anonymous", "is_confidential").first()
+            if stored is not None:
+                if stored["status"] != self.status and not _status_write_allowed.get():
                     raise RuntimeError("Report.status is changed only by report_transition()")
+                # Privacy flags only go up (DOMAIN-RULES §7.2): no code path may lower one.
+                if (stored["is_anonymous"] and not self.is_anonymous) or (stored["is_confidential"] and not self.is_confidential):
+                    raise RuntimeError("privacy flags are never lowered")
         super().save(*args, **kwargs)
 
     @property

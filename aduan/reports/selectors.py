@@ -81,15 +81,57 @@ def report_reporter_identity(*, user, report: Report, purpose: str = "") -> dict
     return identity
 
 
+def _staff_event(event: Event, reporter_visible: bool) -> dict:
+    if event.actor_kind == "reporter":
+        by = (event.actor.full_name or event.actor.username) if reporter_visible and event.actor_id else "Pelapor"
+    elif event.actor_kind == "system":
+        by = "Sistem"
+    else:
+        by = (event.actor.full_name or event.actor.username) if event.actor_id else ""
+    return {
+        "at": event.at, "action": event.action, "from_status": event.from_status, "to_status": event.to_status,
+        "by": by, "agency": event.agency.name if event.agency_id else "", "note": event.note,
+        "is_public": event.is_public, "data": event.data,
+    }
+
+
 def report_detail_for_staff(*, user, report_id: int) -> dict:
+    """Everything an official may see of one report, as plain data. Reporter identity is
+    included (and audited) only when the official may see it; otherwise no field, no event
+    and no account link carries it."""
     report = report_get_for_staff(user=user, report_id=report_id)
+    reporter = report_reporter_identity(user=user, report=report, purpose="detail")
     now = timezone.now()
     return {
-        "report": report,
-        "reporter": report_reporter_identity(user=user, report=report, purpose="detail"),
-        "events": list(report.events.select_related("actor", "agency")),
-        "dispositions": list(report.dispositions.select_related("agency", "suggested_agency")),
+        "id": report.pk,
+        "reference": report.reference,
+        "kind": report.kind,
+        "channel": report.channel,
+        "status": report.status,
+        "title": report.title,
+        "body": report.body,
+        "category": report.category.name if report.category_id else "",
+        "region_code": report.region_id or "",
+        "address": report.address,
+        "incident_date": report.incident_date,
+        "is_anonymous": report.is_anonymous,
+        "is_confidential": report.is_confidential,
+        "agency": report.agency.name if report.agency_id else "",
+        "coordinator": report.coordinator.name if report.coordinator_id else "Admin nasional",
+        "deadlines": {
+            "verify": report.verify_due_at, "first_response": report.first_response_due_at,
+            "resolution": report.resolution_due_at, "autoclose": report.autoclose_at,
+        },
         "overdue": overdue_clocks(report, now),
+        "escalation_level": report.escalation_level,
+        "reporter": reporter,
+        "events": [_staff_event(e, reporter is not None) for e in report.events.select_related("actor", "agency")],
+        "dispositions": [
+            {"agency": d.agency.name, "disposed_at": d.disposed_at, "ended_at": d.ended_at, "end_reason": d.end_reason,
+             "not_authority_reason": d.not_authority_reason,
+             "suggested_agency": d.suggested_agency.name if d.suggested_agency_id else ""}
+            for d in report.dispositions.select_related("agency", "suggested_agency")
+        ],
     }
 
 
