@@ -63,9 +63,9 @@ def submit(*, actor=None, now=None, **overrides):
         "title": "Jalan berlubang di depan sekolah",
         "body": "Lubang besar di jalan sejak dua minggu, membahayakan pengendara motor.",
         "incident_date": date(2026, 11, 20),
-        "reporter_name": "Warga Uji",
-        "reporter_email": "warga@example.test",
     }
+    if actor is None:
+        fields.update(reporter_name="Warga Uji", reporter_email="warga@example.test")
     fields.update(overrides)
     result = report_submit(draft=ReportDraft(**fields), actor=actor, now=now)
     return result.report, result.token

@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aduan-test-media-"))
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "aduan-test", "immediate": False}
+
+# A file (not :memory:) so that threaded tests share one database, as two web workers would.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="aduan-test-db-")) / "test.sqlite3")}  # noqa: F405
