@@ -1,17 +1,34 @@
+"""Accounts in the Django admin: national administrators (``membership_manage`` nationally)
+manage officials; grants made here go through ``membership_grant`` so they are audited."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import Membership, User
+from .policies import user_has_national_perm
+from .services import membership_grant
 
 
-class MembershipInline(admin.TabularInline):
+class NationalOnly:
+    def has_module_permission(self, request):
+        return user_has_national_perm(request.user, "membership_manage")
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+
+class MembershipInline(NationalOnly, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NationalOnly, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("Aduan", {"fields": ("full_name", "phone")}),)
     list_display = ("username", "full_name", "email", "phone", "is_staff")
     search_fields = ("username", "full_name", "email", "phone")
@@ -19,7 +36,15 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NationalOnly, admin.ModelAdmin):
     list_display = ("user", "role", "agency", "include_descendants", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ["user", "agency"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = membership_grant(actor=request.user, user=obj.user, role=obj.role, agency=obj.agency,
+                                 include_descendants=obj.include_descendants)
+        obj.pk = saved.pk

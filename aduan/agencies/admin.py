@@ -3,6 +3,7 @@ subtree) in the Django admin. Access is decided by ``user_has_perm(user, "agency
 not by Django's model permissions."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 from aduan.accounts.policies import grant_scopes, user_has_perm
 
@@ -33,13 +34,13 @@ class DirectoryPermissionMixin:
         return national
 
 
-class CoverageInline(admin.TabularInline):
+class CoverageInline(DirectoryPermissionMixin, admin.TabularInline):
     model = AgencyCoverage
     extra = 0
     raw_id_fields = ["region"]
 
 
-class AgencyCategoryInline(admin.TabularInline):
+class AgencyCategoryInline(DirectoryPermissionMixin, admin.TabularInline):
     model = AgencyCategory
     extra = 0
     raw_id_fields = ["region"]
@@ -53,6 +54,13 @@ class AgencyAdmin(DirectoryPermissionMixin, admin.ModelAdmin):
     raw_id_fields = ["parent", "seat_region"]
     inlines = [CoverageInline, AgencyCategoryInline]
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        # Placing an agency (new or moved) needs the right on its new parent; top level is national.
+        if "parent" in form.changed_data or not change:
+            if not user_has_perm(request.user, "agency_manage", obj.parent):
+                raise DjangoPermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Category)

@@ -76,8 +76,12 @@ def limits_for(agency: Agency | None) -> dict[str, int]:
             if row is not None and getattr(row, field) is not None:
                 value = getattr(row, field)
                 break
-        if value is None and field == "first_response_days":
-            value = next((a.first_response_days for a in chain if a and a.first_response_days), None)
+            # Agency.first_response_days is the agency's own target ("empty = inherit from the
+            # parent, then the national defaults"), so it ranks with that agency's row, above
+            # its ancestors' and the national row.
+            if field == "first_response_days" and node is not None and node.first_response_days is not None:
+                value = node.first_response_days
+                break
         resolved[field] = value if value is not None else default
     return resolved
 
