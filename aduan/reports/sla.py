@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from aduan.agencies.models import Agency, AgencyCategory
 from aduan.core.calendar import WorkCalendar
-from aduan.standards.deadlines import calendar_for_agency, limits_for, resolution_days
+from aduan.standards.deadlines import calendar_for, calendar_for_agency, limits_for, resolution_days
 
 from .models import Report
 from .workflow import AGENCY_OWES_WORK, AWAITING_VERIFICATION, Status
@@ -38,12 +38,24 @@ def calendar(agency: Agency | None, now: datetime) -> WorkCalendar:
     return calendar_for_agency(agency, now.year)
 
 
-def on_submit(report: Report, now: datetime) -> None:
+def calendar_key(agency: Agency | None) -> dict:
+    """What identifies a calendar, stored on clock events so the clock can be replayed."""
+    if agency is None:
+        return {"region": None, "tz": "Asia/Jakarta"}
+    return {"region": agency.seat_region_id, "tz": agency.timezone}
+
+
+def _calendar_from_key(key: dict, now: datetime) -> WorkCalendar:
+    return calendar_for(region_code=key["region"], tz_name=key["tz"], year=now.year)
+
+
+def on_submit(report: Report, now: datetime) -> dict:
     limits = limits_for(report.coordinator)
     report.verify_due_at = calendar(report.coordinator, now).add_working_days(now, limits["verify_days"])
     report.ombudsman_due_at = now + timedelta(days=limits["ombudsman_calendar_days"])
     local_today = calendar(report.coordinator, now).local_date(now)
     report.late_filing_warning = (local_today - report.incident_date).days > limits["late_filing_calendar_days"]
+    return {**calendar_key(report.coordinator), "verify_days": limits["verify_days"]}
 
 
 def tier_for(report: Report, agency: Agency, requested: str | None) -> str:
@@ -71,7 +83,8 @@ def on_dispose(report: Report, agency: Agency, now: datetime, tier: str) -> dict
     days = resolution_days(limits, tier)
     report.first_response_due_at = cal.add_working_days(now, limits["first_response_days"])
     report.resolution_due_at = cal.add_working_days(now, days)
-    return {"clock": "started", "first_response_days": limits["first_response_days"], "resolution_days": days, "tz": agency.timezone}
+    return {"clock": "started", "first_response_days": limits["first_response_days"], "resolution_days": days,
+            **calendar_key(agency)}
 
 
 def on_first_response(report: Report, now: datetime) -> None:
@@ -79,20 +92,21 @@ def on_first_response(report: Report, now: datetime) -> None:
         report.first_response_at = now
 
 
-def on_follow_up(report: Report, now: datetime) -> None:
+def on_follow_up(report: Report, now: datetime) -> dict:
     on_first_response(report, now)
     report.last_agency_follow_up_at = now
     limits = limits_for(report.agency)
     report.autoclose_at = calendar(report.agency, now).add_working_days(now, limits["autoclose_days"])
+    return {**calendar_key(report.agency), "autoclose_days": limits["autoclose_days"]}
 
 
 def on_pause(report: Report, now: datetime) -> None:
     report.clock_paused_at = now
 
 
-def on_resume(report: Report, now: datetime) -> int:
+def on_resume(report: Report, now: datetime) -> dict:
     if report.clock_paused_at is None:
-        return 0
+        return {"waited": 0}
     cal = calendar(report.agency, now)
     waited = cal.working_days_between(report.clock_paused_at, now)
     if report.first_response_at is None and report.first_response_due_at:
@@ -101,7 +115,7 @@ def on_resume(report: Report, now: datetime) -> int:
         report.resolution_due_at = cal.shift_deadline(report.resolution_due_at, waited)
     report.paused_working_days += waited
     report.clock_paused_at = None
-    return waited
+    return {**calendar_key(report.agency), "waited": waited}
 
 
 def on_reopen(report: Report) -> None:
@@ -137,3 +151,43 @@ def escalation_target(report: Report, level: int) -> Agency | None:
     if level == 1:
         return owner
     return owner.parent
+
+
+# --- Replay ---------------------------------------------------------------------------
+
+REPLAYED = ("verify_due_at", "first_response_due_at", "resolution_due_at", "autoclose_at", "first_response_at")
+
+
+def deadlines_replay(report: Report) -> dict[str, datetime | None]:
+    """Recompute the stored clock from the event log alone (rule of the house 6): each clock
+    event carries the limits and the calendar it used; holidays are read afresh, so an
+    edited calendar shows up as a difference."""
+    out: dict[str, datetime | None] = dict.fromkeys(REPLAYED)
+    paused_at = None
+    for event in report.events.order_by("at", "id"):
+        clock = event.data.get("clock_used") or {}
+        at = event.at
+        if event.action == "submit" and clock:
+            out["verify_due_at"] = _calendar_from_key(clock, at).add_working_days(at, clock["verify_days"])
+        elif event.action == "verify_dispose" and clock.get("clock") == "started":
+            cal = _calendar_from_key(clock, at)
+            out["first_response_due_at"] = cal.add_working_days(at, clock["first_response_days"])
+            out["resolution_due_at"] = cal.add_working_days(at, clock["resolution_days"])
+        elif event.action == "start_follow_up":
+            out["first_response_at"] = out["first_response_at"] or at
+        elif event.action == "respond":
+            out["first_response_at"] = out["first_response_at"] or at
+            out["autoclose_at"] = _calendar_from_key(clock, at).add_working_days(at, clock["autoclose_days"])
+        elif event.action == "request_clarification":
+            paused_at = at
+        elif event.action == "provide_clarification" and paused_at is not None and clock.get("tz"):
+            cal = _calendar_from_key(clock, at)
+            waited = cal.working_days_between(paused_at, at)
+            if out["first_response_at"] is None and out["first_response_due_at"]:
+                out["first_response_due_at"] = cal.shift_deadline(out["first_response_due_at"], waited)
+            if out["resolution_due_at"]:
+                out["resolution_due_at"] = cal.shift_deadline(out["resolution_due_at"], waited)
+            paused_at = None
+        elif event.action in ("reporter_reply", "admin_reply", "dispute", "confirm", "close", "auto_close", "archive"):
+            out["autoclose_at"] = None
+    return out

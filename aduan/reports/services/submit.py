@@ -218,7 +218,7 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
             submitted_at=now,
             status=Status.SUBMITTED,
         )
-        sla.on_submit(report, now)
+        clock_used = sla.on_submit(report, now)
         for attempt in range(8):
             report.reference = reference_new(now)
             try:
@@ -238,7 +238,8 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
         event = Event.objects.create(
             report=report, at=now, action="submit", actor=reporter, actor_kind="reporter",
             to_status=Status.SUBMITTED, is_public=True,
-            data={"channel": report.channel, "attachments": len(attachments), "late_filing_warning": report.late_filing_warning},
+            data={"channel": report.channel, "attachments": len(attachments), "late_filing_warning": report.late_filing_warning,
+                  "clock_used": clock_used},
         )
         audit_log(actor=reporter, action="report_submit", obj=report, data={"event": event.pk, "channel": report.channel})
         notify_reporter_submitted(report, token)

@@ -116,7 +116,7 @@ def _verify_dispose(ctx: _Ctx) -> None:
     Disposition.objects.create(report=report, agency=agency, disposed_by=_actor_user(ctx.actor), disposed_at=ctx.now, note=ctx.note)
     previous = report.agency_id
     report.agency = agency
-    ctx.data.update(sla.on_dispose(report, agency, ctx.now, sla.tier_for(report, agency, tier)))
+    ctx.data["clock_used"] = sla.on_dispose(report, agency, ctx.now, sla.tier_for(report, agency, tier))
     ctx.data.update({"agency_id": agency.pk, "agency": agency.name, "previous_agency_id": previous})
     ctx.agency = report.coordinator
 
@@ -313,11 +313,11 @@ def _apply_clock(ctx: _Ctx) -> None:
     if clock == Clock.FIRST_RESPONSE:
         sla.on_first_response(report, now)
     elif clock == Clock.FOLLOW_UP:
-        sla.on_follow_up(report, now)
+        ctx.data["clock_used"] = sla.on_follow_up(report, now)
     elif clock == Clock.PAUSE:
         sla.on_pause(report, now)
     elif clock == Clock.RESUME:
-        ctx.data["paused_working_days"] = sla.on_resume(report, now)
+        ctx.data["clock_used"] = sla.on_resume(report, now)
     elif clock == Clock.REOPEN:
         sla.on_reopen(report)
     elif clock == Clock.STOP:
