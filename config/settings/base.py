@@ -147,4 +147,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The Huey consumer installs its own handler; do not print every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }

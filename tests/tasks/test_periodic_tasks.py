@@ -1,0 +1,33 @@
+"""The periodic tasks are registered with Huey and each runs its one service."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aduan.notifications.models import Outbox
+from aduan.notifications.tasks import outbox_send_task
+from aduan.reports.tasks import reports_autoclose_task, sla_breach_scan_task
+from aduan.reports.workflow import Status
+
+from ..reports.helpers import report_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_periodic_tasks_are_registered():
+    from huey.contrib.djhuey import HUEY
+
+    names = {t.name for t in HUEY._registry.periodic_tasks}
+    assert {"outbox_send_task", "sla_breach_scan_task", "reports_autoclose_task"} <= names
+
+
+def test_tasks_run_their_services(directory, national_admin, mailoutbox):
+    report, _ = report_in(Status.SUBMITTED, directory, national_admin)
+    # The report was submitted "now" by the helper's clock (2026-11-23); today is later.
+    assert sla_breach_scan_task.call_local()["escalated"] >= 1
+    assert reports_autoclose_task.call_local() == 0
+    result = outbox_send_task.call_local()
+    assert result["sent"] >= 1
+    assert Outbox.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=timezone.now() - timedelta(seconds=1)).count() == 0
+    assert any(report.reference in m.subject for m in mailoutbox)
