@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from aduan.core.models import TimeStampedModel
@@ -72,11 +74,14 @@ class Agency(TimeStampedModel):
             kwargs = {k: v for k, v in kwargs.items() if k not in ("force_insert",)}
         old_path = self.path
         self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
-            # Moving an agency moves its subtree.
-            for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path"):
-                child.save(update_fields=["path"])
+            # Moving an agency moves its subtree: one prefix rewrite, no per-row saves.
+            Agency.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+            )
 
     def is_descendant_of(self, other: "Agency") -> bool:
         return self.path.startswith(other.path)
@@ -131,7 +136,12 @@ class AgencyCategory(models.Model):
     resolution_days = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Kosongkan untuk memakai jenjang."))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "category", "region"], name="uniq_agency_category_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "category", "region"], name="uniq_agency_category_region"),
+            # NULLs are distinct in a unique index: the "all of its coverage" row needs its own.
+            models.UniqueConstraint(fields=["agency", "category"], condition=Q(region__isnull=True),
+                                    name="uniq_agency_category_everywhere"),
+        ]
         verbose_name_plural = "agency categories"
 
     def __str__(self) -> str:

@@ -41,8 +41,10 @@ def region_code_at_point(lat: float, lng: float) -> str | None:
         tree, codes, geoms = _tree(level)
         if not codes:
             continue
-        for i in tree.query(point, predicate="intersects"):
-            return codes[int(i)]
+        hits = [int(i) for i in tree.query(point, predicate="intersects")]
+        if hits:
+            # An enclave (a city inside the regency around it) must win over its host.
+            return codes[min(hits, key=lambda i: geoms[i].area)]
     return None
 
 

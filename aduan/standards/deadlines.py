@@ -47,8 +47,17 @@ def calendar_for(*, region_code: str | None, tz_name: str, year: int) -> WorkCal
     chain = _region_chain(region_code)
     if chain:
         scope |= Q(region_id__in=chain)
-    rows = CalendarDay.objects.filter(scope, date__year__gte=first, date__year__lte=last).values_list("date", "kind")
-    for day, kind in rows:
+    rows = CalendarDay.objects.filter(scope, date__year__gte=first, date__year__lte=last).values_list("date", "kind", "region_id")
+    # For each date the most specific row decides (national < province < regency/city < ...):
+    # a province's own day off stands even if the nation cancelled a cuti bersama that day, and
+    # a city may keep its offices open on a province's day off. At the same level, working wins.
+    decided: dict[date, tuple[int, str]] = {}
+    for day, kind, region_id in rows:
+        depth = len(region_id.split(".")) if region_id else 0
+        current = decided.get(day)
+        if current is None or depth > current[0] or (depth == current[0] and kind == CalendarDay.Kind.WORKING):
+            decided[day] = (depth, kind)
+    for day, (_depth, kind) in decided.items():
         if kind == CalendarDay.Kind.WORKING:
             working.add(day)
         else:

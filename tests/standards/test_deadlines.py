@@ -231,6 +231,37 @@ def test_working_override_cancels_cuti_bersama(regions, override_region, seat, c
     assert cal.local_date(cal.add_working_days(wib("2026-12-23T10:00"), 1)) == d(expected)
 
 
+@pytest.mark.parametrize(
+    ("rows", "seat", "working"),
+    [
+        # National decision cancels cuti bersama 24 Dec, but Jawa Tengah declares its own day off then.
+        ([(None, "working"), ("33", "holiday")], "33.74", False),
+        ([(None, "working"), ("33", "holiday")], "51", True),
+        # A national CalendarDay holiday, but Semarang keeps its offices open.
+        ([(None, "holiday"), ("33.74", "working")], "33.74", True),
+        ([(None, "holiday"), ("33.74", "working")], "33", False),
+        # The city re-opens what its province closed.
+        ([("33", "holiday"), ("33.74", "working")], "33.74.01", True),
+        ([("33", "holiday"), ("33.74", "working")], "33", False),
+        # The province closes what the nation re-opened, the city re-opens it again.
+        ([(None, "working"), ("33", "holiday"), ("33.74", "working")], "33.74", True),
+        ([(None, "working"), ("33", "holiday"), ("33.74", "working")], "33", False),
+    ],
+    ids=[
+        "regional-holiday-beats-national-override", "national-override-elsewhere",
+        "city-override-beats-national-holiday", "national-holiday-in-province",
+        "city-override-beats-province-holiday", "province-holiday-in-province",
+        "three-levels-city", "three-levels-province",
+    ],
+)
+def test_most_specific_calendar_day_wins(regions, rows, seat, working):
+    day = d("2026-12-24")  # cuti bersama Natal in the holidays package
+    for region_id, kind in rows:
+        CalendarDay.objects.create(date=day, name=f"Uji {kind}", kind=kind, region_id=region_id)
+    cal = calendar_for_agency(region_agency(regions, seat), 2026)
+    assert cal.is_working_day(day) is working
+
+
 def test_working_override_moves_lebaran_deadline():
     CalendarDay.objects.create(date=d("2026-03-24"), name="Cuti bersama dibatalkan", kind=CalendarDay.Kind.WORKING)
     cal = national(2026)
