@@ -1,0 +1,14 @@
+"""Operational endpoints."""
+
+from django.db import connection
+from django.http import JsonResponse
+
+
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok", "database": connection.vendor})
+    except Exception as exc:  # any database failure means "not ready"
+        return JsonResponse({"status": "error", "error": type(exc).__name__}, status=503)
