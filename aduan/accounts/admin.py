@@ -5,20 +5,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import Membership, User
-from .policies import user_has_national_perm
+from .admin_access import NationalPermissionMixin
 from .services import membership_grant
 
 
-class NationalOnly:
-    def has_module_permission(self, request):
-        return user_has_national_perm(request.user, "membership_manage")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    has_change_permission = has_view_permission
-    has_add_permission = has_view_permission
-    has_delete_permission = has_view_permission
+class NationalOnly(NationalPermissionMixin):
+    admin_permission_code = "membership_manage"
 
 
 class MembershipInline(NationalOnly, admin.TabularInline):

@@ -2,23 +2,13 @@
 
 from django.contrib import admin
 
-from aduan.accounts.policies import user_has_national_perm
+from aduan.accounts.admin_access import NationalPermissionMixin
 
 from .models import CalendarDay, TimeLimits
 
 
-class NationalDirectoryAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return user_has_national_perm(request.user, "agency_manage")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    has_change_permission = has_view_permission
-    has_add_permission = has_module_permission
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+class NationalDirectoryAdmin(NationalPermissionMixin, admin.ModelAdmin):
+    admin_permission_code = "agency_manage"
 
 
 @admin.register(TimeLimits)
