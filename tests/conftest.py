@@ -43,6 +43,16 @@ REGIONS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Calendars are cached per process; a rolled-back CalendarDay must not outlive its test."""
+    from aduan.standards.deadlines import calendar_cache_clear
+
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()
+
+
 @pytest.fixture
 def regions(db):
     for code, name, level, parent, tz in REGIONS:

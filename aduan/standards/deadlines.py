@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
@@ -39,7 +40,28 @@ def _region_chain(region_code: str | None) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
+# Built calendars, per process, for a minute: a transition or a breach scan asks for the same
+# calendar thousands of times. Editing a CalendarDay clears this process's cache at once;
+# other processes see the edit within CALENDAR_TTL_SECONDS.
+CALENDAR_TTL_SECONDS = 60.0
+_calendars: dict[tuple[str | None, str, int], tuple[float, WorkCalendar]] = {}
+
+
+def calendar_cache_clear() -> None:
+    _calendars.clear()
+
+
 def calendar_for(*, region_code: str | None, tz_name: str, year: int) -> WorkCalendar:
+    key = (region_code, tz_name, year)
+    cached = _calendars.get(key)
+    if cached is not None and cached[0] > monotonic():
+        return cached[1]
+    calendar = _calendar_build(region_code=region_code, tz_name=tz_name, year=year)
+    _calendars[key] = (monotonic() + CALENDAR_TTL_SECONDS, calendar)
+    return calendar
+
+
+def _calendar_build(*, region_code: str | None, tz_name: str, year: int) -> WorkCalendar:
     first, last = year - 1, year + _YEARS_AROUND
     off = set(_national_holidays(first, last))
     working: set[date] = set()

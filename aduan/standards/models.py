@@ -14,6 +14,8 @@ Defaults (DOMAIN-RULES §1 and §7):
 """
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, ResolutionTier
@@ -40,6 +42,10 @@ class TimeLimits(models.Model):
 
     class Meta:
         verbose_name_plural = "time limits"
+        constraints = [
+            # NULLs are distinct in a unique index, so index COALESCE(agency, 0): one national row only.
+            models.UniqueConstraint(Coalesce("agency", Value(0)), name="one_time_limits_per_scope"),
+        ]
 
     def __str__(self) -> str:
         return f"Batas waktu: {self.agency or 'nasional'}"
@@ -90,3 +96,16 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .deadlines import calendar_cache_clear
+
+        calendar_cache_clear()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .deadlines import calendar_cache_clear
+
+        calendar_cache_clear()
+        return result

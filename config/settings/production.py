@@ -4,8 +4,13 @@ from .base import *  # noqa: F401,F403
 from .base import SECRET_KEY
 from django.core.exceptions import ImproperlyConfigured
 
+import os
+
 if SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
+for required in ("DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"):
+    if not os.environ.get(required):
+        raise ImproperlyConfigured(f"{required} must be set in production")
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

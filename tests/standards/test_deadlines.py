@@ -381,3 +381,14 @@ def test_resolution_days_follow_agency_row(directory):
     TimeLimits.objects.create(agency=directory.jateng, tier_no_field_check_days=10)
     assert resolution_days(limits_for(directory.dpu_jateng), ResolutionTier.NO_FIELD_CHECK) == 10
     assert resolution_days(limits_for(directory.semarang), ResolutionTier.NO_FIELD_CHECK) == 14
+
+
+@pytest.mark.django_db
+def test_only_one_national_time_limits_row_can_exist():
+    from django.db import IntegrityError, transaction
+
+    from aduan.standards.models import TimeLimits
+
+    TimeLimits.objects.create(verify_days=4)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeLimits.objects.create(verify_days=2)

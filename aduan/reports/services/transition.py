@@ -344,7 +344,8 @@ def report_transition(
     note = (note or "").strip()
     report_id = report.pk if isinstance(report, Report) else report
     with transaction.atomic():
-        locked = Report.objects.select_for_update().select_related("agency", "coordinator", "category").filter(pk=report_id).first()
+        # of=self: PostgreSQL cannot lock the nullable side of the outer joins.
+        locked = Report.objects.select_for_update(of=("self",)).select_related("agency", "coordinator", "category").filter(pk=report_id).first()
         if locked is None:
             raise NotFound()
         _check_visible(locked, transition, actor)
