@@ -1,12 +1,12 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from aduan.core.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # The citizen portal arrives with the web issue (#3); until then the root leads to the back office.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("petugas/", include("aduan.backoffice.urls")),
+    path("", include("aduan.portal.urls")),
 ]

@@ -8,6 +8,7 @@ def test_healthz_reports_the_database(client):
     assert response.json()["status"] == "ok"
 
 
-def test_root_leads_to_the_back_office_until_the_portal_exists(client):
+def test_home_page_is_served_in_indonesian(client):
     response = client.get("/")
-    assert response.status_code == 302 and response.url == "/admin/"
+    assert response.status_code == 200
+    assert '<html lang="id">' in response.content.decode()
