@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from aduan.core.views import healthz
+from aduan.core.views import healthz, ping
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("petugas/", include("aduan.backoffice.urls")),
     path("", include("aduan.portal.urls")),

@@ -12,3 +12,10 @@ def healthz(request):
         return JsonResponse({"status": "ok", "database": connection.vendor})
     except Exception as exc:  # any database failure means "not ready"
         return JsonResponse({"status": "error", "error": type(exc).__name__}, status=503)
+
+
+def ping(request):
+    """The cheapest Django response: no database, no template. The baseline for bench/bench_pages.py."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
