@@ -41,3 +41,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency or 'nasional'}"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code for citizens (e-mail or phone). Only a hash is stored."""
+
+    identifier = models.CharField(max_length=254, db_index=True)  # normalised e-mail or +62… phone
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["identifier", "created_at"])]
