@@ -16,6 +16,7 @@ from aduan.accounts.permissions import Role
 from aduan.agencies.models import Agency, AgencyCoverage, Category
 from aduan.regions.models import Region
 
+from .browser.support import browser, page, page_no_js  # noqa: F401  (fixtures for every folder)
 from .factories import member
 
 

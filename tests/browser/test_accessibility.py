@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import axe_violations
+from .support import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
