@@ -73,6 +73,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aduan.backoffice.auth.lockout_response"
 LOGIN_URL = "/petugas/masuk/"
 OTP_TOTP_ISSUER = "Aduan"
 
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aduan.backoffice.context_processors.backoffice_nav",
             ],
         },
     },
