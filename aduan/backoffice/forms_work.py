@@ -53,6 +53,11 @@ class ActionForm(forms.Form):
         for name in ("agency", "suggested_agency"):
             if name in self.fields and agency_options is not None:
                 self.fields[name].choices = agency_options
+        if self.action == Action.VERIFY_DISPOSE and report is not None and not self.is_bound:
+            # A report sent back as "not our authority" comes with a suggestion: preselect it.
+            suggested = [d["suggested_agency_id"] for d in report.get("dispositions", []) if d.get("suggested_agency_id")]
+            if suggested:
+                self.initial["agency"] = suggested[-1]
 
     def params(self) -> dict:
         """Keyword arguments for ``report_transition`` (note included)."""
@@ -103,6 +108,8 @@ class RespondForm(ActionForm):
     action = Action.RESPOND
     note_label = _("Tanggapan (tampil untuk publik)")
     note = _note()
+    internal_note = forms.CharField(label=_("Catatan internal (opsional)"), required=False, max_length=10000,
+                                    help_text=INTERNAL_HINT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RequestClarificationForm(ActionForm):
@@ -115,6 +122,12 @@ class NotAuthorityForm(ActionForm):
     action = Action.NOT_AUTHORITY
     note_label = _("Alasan bukan wewenang")
     suggested_agency = forms.ChoiceField(label=_("Instansi yang menurut Anda berwenang"), required=False)
+    note = _note()
+
+
+class InterveneForm(ActionForm):
+    action = Action.INTERVENE
+    note_label = _("Alasan eskalasi")
     note = _note()
 
 
@@ -148,7 +161,7 @@ class RaisePrivacyForm(ActionForm):
 
 ACTION_FORMS: dict[Action, type[ActionForm]] = {f.action: f for f in [
     VerifyDisposeForm, PostponeForm, ArchiveForm, StartFollowUpForm, RespondForm, RequestClarificationForm,
-    NotAuthorityForm, AdminReplyForm, CloseForm, RaisePrivacyForm,
+    NotAuthorityForm, InterveneForm, AdminReplyForm, CloseForm, RaisePrivacyForm,
 ]}
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("kotak/<slug:name>/", views_work.inbox_view, name="inbox"),
     path("laporan/<int:report_id>/", views_work.report_detail_view, name="report_detail"),
     path("laporan/<int:report_id>/aksi/", views_work.report_action_view, name="report_action"),
+    path("laporan/<int:report_id>/lampiran/<int:attachment_id>/", views_work.attachment_view, name="report_attachment"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,3 +219,22 @@ def _rebound(action: Action, post) -> dict:
     form = action_form(action, data=data, agency_options=agency_choices() if needs_agencies else None)
     form.is_valid()
     return {action: form}
+
+
+@official_required
+def attachment_view(request, report_id: int, attachment_id: int):
+    """Serve an attachment to an official who may see the report; the same 404 otherwise.
+    Served as a download with the stored (sniffed) type, never rendered inline as HTML."""
+    try:
+        report = report_get_for_staff(user=request.user, report_id=report_id)
+    except NotFound:
+        raise Http404 from None
+    attachment = report.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=not inline, filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

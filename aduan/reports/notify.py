@@ -68,7 +68,7 @@ def notify_event(report: Report, event: Event) -> None:
         internal_to = report.agency_id and f"agency:{report.agency_id}"
     elif event.action == Action.NOT_AUTHORITY:
         internal_to = f"agency:{report.coordinator_id}" if report.coordinator_id else "national"
-    elif event.action == Action.ESCALATE:
+    elif event.action in (Action.ESCALATE, Action.INTERVENE):
         target = event.data.get("target_agency_id")
         internal_to = f"agency:{target}" if target else "national"
     if internal_to:

@@ -129,8 +129,13 @@ def report_detail_for_staff(*, user, report_id: int) -> dict:
         "dispositions": [
             {"agency": d.agency.name, "disposed_at": d.disposed_at, "ended_at": d.ended_at, "end_reason": d.end_reason,
              "not_authority_reason": d.not_authority_reason,
-             "suggested_agency": d.suggested_agency.name if d.suggested_agency_id else ""}
+             "suggested_agency": d.suggested_agency.name if d.suggested_agency_id else "",
+             "suggested_agency_id": d.suggested_agency_id}
             for d in report.dispositions.select_related("agency", "suggested_agency")
+        ],
+        "attachments": [
+            {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+            for a in report.attachments.all()
         ],
     }
 

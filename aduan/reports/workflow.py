@@ -67,6 +67,7 @@ class Action(StrEnum):
     AUTO_CLOSE = "auto_close"
     RAISE_PRIVACY = "raise_privacy"
     ESCALATE = "escalate"
+    INTERVENE = "intervene"
     REFER_OMBUDSMAN = "refer_ombudsman"
 
 
@@ -89,6 +90,7 @@ ACTION_LABELS = {
     Action.AUTO_CLOSE: _("Ditutup otomatis"),
     Action.RAISE_PRIVACY: _("Naikkan perlindungan privasi"),
     Action.ESCALATE: _("Eskalasi"),
+    Action.INTERVENE: _("Eskalasi oleh koordinator"),
     Action.REFER_OMBUDSMAN: _("Dirujuk ke Ombudsman"),
 }
 
@@ -168,6 +170,9 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in [
     _t(Action.RAISE_PRIVACY, _ALL, None,
        ActorKind.OFFICIAL, "report_raise_privacy", Scope.COORDINATOR, public=False),
     _t(Action.ESCALATE, OPEN_STATUSES, None, ActorKind.SYSTEM, public=False),
+    # The coordinator steps in before the ladder does (DOMAIN-RULES §6: "intervenes").
+    _t(Action.INTERVENE, {S.DISPOSED, S.IN_PROGRESS, S.AWAITING_REPORTER}, None,
+       ActorKind.OFFICIAL, "report_escalate", Scope.COORDINATOR, note=True, public=False),
     _t(Action.REFER_OMBUDSMAN, OPEN_STATUSES - {S.RESPONDED}, None, ActorKind.SYSTEM),
 ]}
 

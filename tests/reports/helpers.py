@@ -42,6 +42,7 @@ def params_for(action, directory, report=None) -> dict:
         Action.RATE: {"rating": 4},
         Action.CONFIRM: {"rating": 5},
         Action.RAISE_PRIVACY: {"confidential": True},
+        Action.INTERVENE: {"note": "Belum ada tindak lanjut, mohon perhatian pimpinan."},
     }.get(action, {})
 
 

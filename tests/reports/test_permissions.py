@@ -20,7 +20,8 @@ from .helpers import MON, report_in, run
 
 pytestmark = pytest.mark.django_db
 
-COORDINATOR_ACTIONS = {Action.VERIFY_DISPOSE, Action.POSTPONE, Action.ARCHIVE, Action.ADMIN_REPLY, Action.CLOSE, Action.RAISE_PRIVACY}
+COORDINATOR_ACTIONS = {Action.VERIFY_DISPOSE, Action.POSTPONE, Action.ARCHIVE, Action.ADMIN_REPLY, Action.CLOSE, Action.RAISE_PRIVACY,
+                       Action.INTERVENE}
 AGENCY_ACTIONS = {Action.START_FOLLOW_UP, Action.RESPOND, Action.REQUEST_CLARIFICATION, Action.NOT_AUTHORITY}
 REPORTER_ACTIONS = {Action.PROVIDE_CLARIFICATION, Action.REPORTER_REPLY, Action.ADD_INFORMATION, Action.CONFIRM,
                     Action.DISPUTE, Action.RATE}
@@ -51,7 +52,7 @@ assert COORDINATOR_ACTIONS | AGENCY_ACTIONS | REPORTER_ACTIONS | SYSTEM_ACTIONS 
 
 # Status in which each action is possible, so only the actor decides.
 STATUS_FOR = {
-    Action.VERIFY_DISPOSE: Status.SUBMITTED, Action.POSTPONE: Status.SUBMITTED, Action.ARCHIVE: Status.SUBMITTED,
+    Action.INTERVENE: Status.IN_PROGRESS, Action.VERIFY_DISPOSE: Status.SUBMITTED, Action.POSTPONE: Status.SUBMITTED, Action.ARCHIVE: Status.SUBMITTED,
     Action.START_FOLLOW_UP: Status.DISPOSED, Action.RESPOND: Status.IN_PROGRESS,
     Action.REQUEST_CLARIFICATION: Status.IN_PROGRESS, Action.PROVIDE_CLARIFICATION: Status.AWAITING_REPORTER,
     Action.NOT_AUTHORITY: Status.IN_PROGRESS, Action.REPORTER_REPLY: Status.RESPONDED, Action.ADMIN_REPLY: Status.RESPONDED,

@@ -272,6 +272,26 @@ def _escalate(ctx: _Ctx) -> None:
     ctx.data.update({"missed": missed, "new_breaches": newly, "level": level, "target_agency_id": target.pk if target else None})
 
 
+def _intervene(ctx: _Ctx) -> None:
+    """The coordinator escalates by hand, one level up the same ladder the breach scan uses."""
+    report = ctx.report
+    if report.escalation_level >= 3:
+        raise ValidationFailed(_("Laporan ini sudah dieskalasi ke tingkat nasional."))
+    level = report.escalation_level + 1
+    target = sla.escalation_target(report, level)
+    if level == 2 and target is None:
+        level = 3
+    report.escalation_level = level
+    owner = sla.clock_owner(report)
+    if owner is not None and level < 3:
+        step = limits_for(owner)["escalation_step_days"]
+        report.next_escalation_at = sla.calendar(owner, ctx.now).add_working_days(ctx.now, step)
+    else:
+        report.next_escalation_at = None
+    ctx.agency = report.coordinator
+    ctx.data.update({"level": level, "target_agency_id": target.pk if target else None, "manual": True})
+
+
 def _refer_ombudsman(ctx: _Ctx) -> None:
     report = ctx.report
     if report.ombudsman_referred_at is not None or report.ombudsman_due_at is None or report.ombudsman_due_at > ctx.now:
@@ -303,6 +323,7 @@ EFFECTS = {
     Action.AUTO_CLOSE: _auto_close,
     Action.RAISE_PRIVACY: _raise_privacy,
     Action.ESCALATE: _escalate,
+    Action.INTERVENE: _intervene,
     Action.REFER_OMBUDSMAN: _refer_ombudsman,
 }
 assert set(EFFECTS) == set(TRANSITIONS), "every action in the table needs an effect"
@@ -358,6 +379,13 @@ def report_transition(
             raise ValidationFailed(field_errors={"note": [_("Keterangan wajib diisi.")]})
         if len(note) > 10000:
             raise ValidationFailed(field_errors={"note": [_("Keterangan paling panjang 10000 karakter.")]})
+        # An official may add an internal note to any action (e.g. the follow-up's working
+        # notes); it becomes its own non-public event, never shown to the reporter or public.
+        internal_note = (params.pop("internal_note", "") or "").strip()
+        if internal_note and transition.actor != ActorKind.OFFICIAL:
+            raise ValidationFailed(field_errors={"internal_note": [_("Catatan internal hanya untuk petugas.")]})
+        if len(internal_note) > 10000:
+            raise ValidationFailed(field_errors={"internal_note": [_("Catatan internal paling panjang 10000 karakter.")]})
         ctx = _Ctx(report=locked, transition=transition, actor=actor, now=now, note=note, params=params)
         EFFECTS[action](ctx)
         _apply_clock(ctx)
@@ -374,6 +402,12 @@ def report_transition(
         )
         audit_log(actor=user, action=f"report_{action.value}", obj=locked,
                   data={"event": event.pk, "from": from_status, "to": locked.status})
+        if internal_note:
+            Event.objects.create(
+                report=locked, at=now, action="internal_note", actor=user, actor_kind="official", agency=ctx.agency,
+                from_status=locked.status, to_status=locked.status, note=internal_note, is_public=False,
+                data={"for_event": event.pk},
+            )
         notify_event(locked, event)
     if isinstance(report, Report):
         report.refresh_from_db()
