@@ -47,6 +47,32 @@ class CleanAttachment:
     sha256: str
 
 
+IMAGE_MIN_SIDE = 16  # smaller than this is not a photo of anything
+GPS_IFD = 0x8825
+
+
+def image_gps(content: bytes) -> tuple[float, float] | None:
+    """The GPS position in an image's EXIF, or None. Read only when the reporter chose to
+    share the photo's location; the stored file never keeps it (see ``_strip_image``)."""
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            gps = img.getexif().get_ifd(GPS_IFD)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    try:
+        def degrees(dms, ref) -> float:
+            d, m, sec = (float(x) for x in dms)
+            value = d + m / 60 + sec / 3600
+            return -value if str(ref).upper() in ("S", "W") else value
+
+        lat, lon = degrees(gps[2], gps[1]), degrees(gps[4], gps[3])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    return round(lat, 6), round(lon, 6)
+
+
 def _strip_image(content: bytes, fmt: str) -> bytes:
     """Re-encode the pixels only: EXIF, XMP and text chunks are dropped; orientation is applied first."""
     with Image.open(io.BytesIO(content)) as img:
@@ -96,6 +122,14 @@ def attachments_clean(uploads: list[AttachmentUpload]) -> tuple[list[CleanAttach
         content = upload.content
         if kind.extension in IMAGE_FORMATS:
             try:
+                with Image.open(io.BytesIO(content)) as probe:
+                    width, height = probe.size
+                if min(width, height) < IMAGE_MIN_SIDE or max(width, height) > settings.ADUAN_IMAGE_MAX_SIDE:
+                    errors.append(_("Ukuran gambar %(name)s (%(w)s×%(h)s piksel) tidak diterima; sisi terpanjang paling "
+                                    "banyak %(max)s piksel dan sisi terpendek paling sedikit %(min)s piksel.")
+                                  % {"name": name, "w": width, "h": height, "max": settings.ADUAN_IMAGE_MAX_SIDE,
+                                     "min": IMAGE_MIN_SIDE})
+                    continue
                 content = _strip_image(content, IMAGE_FORMATS[kind.extension])
             except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
                 errors.append(_("Gambar %(name)s rusak atau tidak dapat dibaca.") % {"name": name})

@@ -166,6 +166,7 @@ ADUAN_BODY_MAX = int(os.environ.get("ADUAN_BODY_MAX", "10000"))
 ADUAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES", str(25 * 1024 * 1024)))
 ADUAN_ATTACHMENTS_MAX_COUNT = 10
+ADUAN_IMAGE_MAX_SIDE = int(os.environ.get("ADUAN_IMAGE_MAX_SIDE", "12000"))  # pixels, longest side
 
 LOGGING = {
     "version": 1,

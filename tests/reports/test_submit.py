@@ -150,3 +150,43 @@ def test_reference_numbers_reject_typos():
     swapped = ref[:5] + ref[6] + ref[5] + ref[7:]
     if swapped != ref:
         assert reference_normalise(swapped) is None
+
+
+def jpeg_at(lat: tuple, lat_ref: str, lon: tuple, lon_ref: str) -> bytes:
+    img = Image.new("RGB", (64, 48), (10, 120, 40))
+    exif = Image.Exif()
+    exif[0x8825] = {1: lat_ref, 2: lat, 3: lon_ref, 4: lon}
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+SEMARANG_PHOTO = ((6.0, 59.0, 24.0), "S", (110.0, 25.0, 12.0), "E")  # 6°59'24"S 110°25'12"E
+
+
+def test_photo_location_is_used_only_when_the_reporter_chose_to_share_it(directory):
+    photo = jpeg_at(*SEMARANG_PHOTO)
+    kept_private, _ = submit(now=NOW, attachments=[AttachmentUpload("foto.jpg", photo)])
+    assert kept_private.latitude is None and kept_private.longitude is None
+    shared, _ = submit(now=NOW, attachments=[AttachmentUpload("foto.jpg", photo)], location_from_photo=True)
+    assert float(shared.latitude) == pytest.approx(-6.99, abs=1e-4)
+    assert float(shared.longitude) == pytest.approx(110.42, abs=1e-4)
+    # The stored photo itself never keeps the position.
+    with shared.attachments.get().file.open("rb") as fh, Image.open(fh) as img:
+        assert len(img.getexif()) == 0
+
+
+def test_typed_coordinates_win_over_the_photo(directory):
+    report, _ = submit(now=NOW, attachments=[AttachmentUpload("foto.jpg", jpeg_at(*SEMARANG_PHOTO))],
+                       location_from_photo=True, latitude="-7.0", longitude="110.4")
+    assert float(report.latitude) == -7.0 and float(report.longitude) == 110.4
+
+
+@pytest.mark.parametrize("size", [(8, 8), (12001, 20)])
+def test_images_with_unreasonable_dimensions_are_refused(directory, size):
+    buf = io.BytesIO()
+    Image.new("RGB", size, (0, 0, 0)).save(buf, "PNG")
+    with pytest.raises(ValidationFailed) as exc:
+        submit(now=NOW, attachments=[AttachmentUpload("foto.png", buf.getvalue())])
+    assert "piksel" in exc.value.field_errors["attachments"][0]
+    assert not Report.objects.exists()

@@ -28,7 +28,7 @@ from aduan.regions.boundaries import region_at_point
 from aduan.regions.models import Region
 
 from .. import sla
-from ..attachments import AttachmentUpload, CleanAttachment, attachments_clean
+from ..attachments import AttachmentUpload, CleanAttachment, attachments_clean, image_gps
 from ..models import Attachment, Channel, Event, Kind, Report
 from ..notify import notify_reporter_submitted
 from ..workflow import Status
@@ -55,6 +55,9 @@ class ReportDraft:
     reporter_email: str = ""
     reporter_phone: str = ""
     suggested_agency_id: int | None = None
+    # The reporter chose to share the photo's location: when no coordinates were given, the
+    # first photo's EXIF GPS becomes the report's position. The stored photo never keeps it.
+    location_from_photo: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,15 @@ def _validate(draft: ReportDraft, now: datetime) -> tuple[dict, list[CleanAttach
         if clean["region"] is None:
             err("region_code", _("Kode wilayah %(code)s tidak dikenal.") % {"code": str(draft.region_code)[:20]})
 
-    lat, lat_ok = _parse_decimal(draft.latitude, -90, 90)
-    lng, lng_ok = _parse_decimal(draft.longitude, -180, 180)
+    latitude, longitude = draft.latitude, draft.longitude
+    if draft.location_from_photo and latitude in (None, "") and longitude in (None, ""):
+        for upload in draft.attachments or []:
+            position = image_gps(upload.content)
+            if position:
+                latitude, longitude = position
+                break
+    lat, lat_ok = _parse_decimal(latitude, -90, 90)
+    lng, lng_ok = _parse_decimal(longitude, -180, 180)
     if not lat_ok:
         err("latitude", _("Lintang harus angka antara -90 dan 90."))
     if not lng_ok:
