@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 
 from aduan.notifications.services import outbox_enqueue
@@ -35,7 +37,7 @@ def notify_reporter_submitted(report: Report, token: str) -> None:
         payload={
             "reference": report.reference,
             "title": report.title,
-            "track_url": f"{settings.ADUAN_PUBLIC_URL}/lacak/{report.reference}/?token={token}",
+            "track_url": f"{settings.ADUAN_PUBLIC_URL}/lacak/?{urlencode({'ref': report.reference, 'token': token})}",
             "late_filing_warning": report.late_filing_warning,
         },
         dedupe_key=f"report:{report.pk}:submitted",

@@ -34,6 +34,7 @@ def test_submit_gives_reference_token_deadline_and_confirmation(directory, citiz
     row = Outbox.objects.get(template="report_submitted")
     assert row.recipient == "siti@example.test"
     assert token in row.payload["track_url"]
+    assert row.payload["track_url"].split("/lacak/?", 1)[1].startswith("ref=")  # the track page's own parameters
 
 
 def test_full_path_verify_follow_up_respond_confirm(directory, verifier, liaison_officer, citizen):
