@@ -24,7 +24,7 @@ from .actors import ReporterToken
 from .models import Disposition, Event, Report
 from .policies import can_view_reporter_identity
 from .sla import overdue_clocks
-from .workflow import PUBLISHED_STATUSES, Status
+from .workflow import PUBLISHED_STATUSES, ArchiveReason, Status
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
@@ -188,3 +188,96 @@ def public_report_get(*, reference: str) -> dict:
         # The public sees the name the reporter chose to show; never contact details.
         data["reporter_name"] = report.reporter_name or (report.reporter.full_name if report.reporter_id else "")
     return data
+
+
+# --- The reporter's own report ---------------------------------------------------------
+# The reporter is the account that submitted the report, or whoever proved reference +
+# tracking token in this browser session (the portal keeps those report ids in the session).
+# The reporter sees the own report whatever its status or privacy flags, with the full own
+# text; everyone else gets the same NotFound as for a missing report.
+
+def report_get_as_reporter(*, reference: str, user=None, report_ids=()) -> tuple[Report, object]:
+    """Returns the report and the actor to act as: the account, or a ``ReporterToken``."""
+    ref = reference_normalise(reference or "")
+    report = (
+        Report.objects.select_related("agency", "coordinator", "category", "region", "duplicate_of")
+        .filter(reference=ref).first() if ref else None
+    )
+    if report is None:
+        raise NotFound()
+    if getattr(user, "is_authenticated", False) and report.reporter_id is not None and report.reporter_id == user.pk:
+        return report, user
+    if report.pk in {i for i in report_ids if isinstance(i, int)}:
+        return report, ReporterToken(report.pk)
+    raise NotFound()
+
+
+def _reporter_event(event: Event) -> dict | None:
+    """An event as the reporter sees it, or None when it is internal.
+
+    Visible: every public event, the reporter's own events (with their own words, e.g. added
+    information), and every change of status (so "postponed" and "archived" are never a
+    silent surprise). The notes of internal official events stay internal; an archive shows
+    its reason from the fixed list instead."""
+    own = event.actor_kind == "reporter"
+    status_changed = bool(event.to_status) and event.from_status != event.to_status
+    if not (event.is_public or own or status_changed):
+        return None
+    if own:
+        note = event.note
+    elif event.is_public:
+        note = redact_text(event.note)
+    else:
+        note = ""
+    reason = event.data.get("reason") if event.action == "archive" else ""
+    return {
+        "at": event.at,
+        "action": event.action,
+        "status": event.to_status,
+        "status_label": Status(event.to_status).label if event.to_status else "",
+        "by_reporter": own,
+        # The page words who acted: "you", the agency's name, the coordinating admin or the system.
+        "by_kind": event.actor_kind,
+        "by": event.agency.name if event.agency_id and not own else "",
+        "note": note,
+        "reason_label": ArchiveReason(reason).label if reason in ArchiveReason.values else "",
+        "rating": event.data.get("rating") if own else None,
+    }
+
+
+def report_detail_for_reporter(*, report: Report, now) -> dict:
+    """The reporter's view of the own report as plain data. No contact details: the page
+    does not need them, and a session on a shared device should not reveal them."""
+    events = report.events.select_related("agency")
+    return {
+        "reference": report.reference,
+        "kind": report.kind,
+        "title": report.title,
+        "body": report.body,
+        "category": report.category.name if report.category_id else "",
+        "region_code": report.region_id or "",
+        "region": report.region.name if report.region_id else "",
+        "address": report.address,
+        "status": report.status,
+        "status_label": Status(report.status).label,
+        "agency": report.agency.name if report.agency_id else "",
+        "agency_slug": report.agency.slug if report.agency_id and report.agency.is_active else "",
+        "submitted_at": report.submitted_at,
+        "resolution_due_at": report.resolution_due_at,
+        "overdue": bool(overdue_clocks(report, now)),
+        "rating": report.rating,
+        "support_count": report.support_count,
+        "is_anonymous": report.is_anonymous,
+        "is_confidential": report.is_confidential,
+        "is_public": report.status in PUBLISHED_STATUSES and not report.is_confidential,
+        "archive_reason": ArchiveReason(report.archive_reason).label if report.archive_reason in ArchiveReason.values else "",
+        "duplicate_of": report.duplicate_of.reference if report.duplicate_of_id else "",
+        "timeline": [e for e in (_reporter_event(event) for event in events) if e is not None],
+    }
+
+
+def reports_of_reporter(*, user) -> QuerySet[Report]:
+    """The signed-in citizen's own reports, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Report.objects.none()
+    return Report.objects.filter(reporter=user).select_related("agency").defer("body").order_by("-submitted_at", "-id")

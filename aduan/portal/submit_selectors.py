@@ -1,0 +1,240 @@
+"""Reads for the citizen submission pages: the text location picker (province → regency/city
+→ district → village, and a search by name), the category choices with their plain-language
+help, the similar open reports offered before submitting, and the confirmation page.
+
+Page size: Indonesia has about 83,000 villages, so the picker never lists a level in full;
+it lists only the children of the chosen region (at most about 110 rows) and at most
+``SEARCH_LIMIT`` search matches.
+
+Privacy (rule of the house 4): similar reports start from
+``aduan.reports.selectors.public_reports()`` (published, never confidential), are limited to
+open statuses, and are returned as plain dicts with a redacted title and no reporter field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Category
+from aduan.core.redact import redact_text
+from aduan.regions.models import Region
+from aduan.reports.models import Report
+from aduan.reports.selectors import public_reports
+from aduan.reports.workflow import OPEN_STATUSES, Status
+
+SEARCH_MIN_CHARS = 3
+SEARCH_LIMIT = 20
+SIMILAR_LIMIT = 5
+SIMILAR_CANDIDATES = 200  # newest open reports scored per preview; bounded so a busy regency stays cheap
+MAX_TITLE_WORDS = 8
+
+_REGION_CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words too common in Indonesian report titles to say anything about the topic.
+_STOPWORDS = frozenset("""
+    ada adalah agar akan atau bagi bapak belum bisa bu dan dari dengan di hal harus ibu ini itu jadi juga
+    kami karena kenapa ke kok lagi masih mohon oleh pada para pak sangat saya sejak sekali sudah supaya tapi
+    telah tersebut tidak tolong untuk yang warga
+""".split())
+
+CHILD_LEVEL_LABELS = {
+    None: _("Provinsi"),
+    Region.Level.PROVINCE: _("Kabupaten/Kota"),
+    Region.Level.REGENCY: _("Kecamatan"),
+    Region.Level.DISTRICT: _("Desa/Kelurahan"),
+}
+
+
+# --- Location picker ----------------------------------------------------------------------
+
+@dataclass
+class LocationStep:
+    """Where the picker stands: the chosen region (or none), its path from the province
+    down to itself, and the regions that can be chosen next (provinces when nothing is
+    chosen; nothing below a village)."""
+
+    region: Region | None = None
+    path: list[Region] = field(default_factory=list)
+    children: list[Region] = field(default_factory=list)
+    child_label: str = ""
+    unknown_code: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.region.code if self.region else ""
+
+    @property
+    def parent_code(self) -> str:
+        return self.path[-2].code if len(self.path) > 1 else ""
+
+    @property
+    def path_text(self) -> str:
+        """Nearest first, as people write an address: “Miroto, Semarang Tengah, Kota Semarang, Jawa Tengah”."""
+        return ", ".join(r.name for r in reversed(self.path))
+
+
+def region_get(*, code: str) -> Region | None:
+    code = (code or "").strip()
+    if not _REGION_CODE.match(code):
+        return None
+    return Region.objects.filter(code=code).first()
+
+
+def location_step(*, code: str) -> LocationStep:
+    """Three queries at most: the region with its ancestors, and its children."""
+    code = (code or "").strip()
+    step = LocationStep()
+    if code:
+        codes = Region(code=code).ancestor_codes() if _REGION_CODE.match(code) else []
+        path = list(Region.objects.filter(code__in=codes).order_by("level")) if codes else []
+        if path and path[-1].code == code:
+            step.region, step.path = path[-1], path
+        else:
+            step.unknown_code = code[:20]
+    level = step.region.level if step.region else None
+    if level != Region.Level.VILLAGE:
+        children = Region.objects.filter(parent=step.region) if step.region else Region.objects.filter(parent__isnull=True)
+        step.children = list(children.only("code", "name", "level").order_by("name"))
+        step.child_label = CHILD_LEVEL_LABELS[level]
+    return step
+
+
+def _paths_by_code(regions: list[Region]) -> dict[str, str]:
+    """“Semarang Tengah, Kota Semarang, Jawa Tengah” for each region's ancestors, in one query."""
+    ancestor_codes = {c for r in regions for c in r.ancestor_codes()[1:]}
+    names = dict(Region.objects.filter(code__in=ancestor_codes).values_list("code", "name")) if ancestor_codes else {}
+    return {r.code: ", ".join(names.get(c, c) for c in r.ancestor_codes()[1:]) for r in regions}
+
+
+def regions_search(*, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Regions whose name contains ``q``, best first: exact name, then names starting with
+    ``q``, then the rest; villages and districts before regencies and provinces (the picker
+    is most often used to find a village). Each row carries its full path. Two queries."""
+    q = " ".join((q or "").split())[:120]
+    if len(q) < SEARCH_MIN_CHARS:
+        return []
+    rank = Case(
+        When(name__iexact=q, then=Value(0)),
+        When(name__istartswith=q, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    found = list(
+        Region.objects.filter(name__icontains=q).annotate(_rank=rank)
+        .only("code", "name", "level").order_by("_rank", "-level", "name", "code")[:limit]
+    )
+    paths = _paths_by_code(found)
+    return [
+        {"code": r.code, "name": r.name, "level": r.level, "level_label": Region.Level(r.level).label, "path": paths[r.code]}
+        for r in found
+    ]
+
+
+# --- Categories ---------------------------------------------------------------------------
+
+def categories_for_submit() -> list[dict]:
+    """Active categories, each top-level one followed by its sub-categories, with the
+    plain-language description officials wrote for citizens."""
+    rows = list(Category.objects.filter(is_active=True).values("slug", "name", "description", "parent_id", "id").order_by("name"))
+    children: dict[int | None, list[dict]] = {}
+    ids = {row["id"] for row in rows}
+    for row in rows:
+        parent = row["parent_id"] if row["parent_id"] in ids else None
+        children.setdefault(parent, []).append(row)
+    ordered: list[dict] = []
+    for top in children.get(None, []):
+        ordered.append({**top, "is_sub": False})
+        ordered.extend({**sub, "is_sub": True} for sub in children.get(top["id"], []))
+    return ordered
+
+
+# --- Similar open reports -----------------------------------------------------------------
+
+def title_words(text: str) -> set[str]:
+    """Lower-cased words of a title that say something about the topic: no stop words,
+    nothing shorter than three letters, no numbers (which may be personal data)."""
+    words = set()
+    for word in _WORD.findall((text or "").lower()):
+        if len(word) >= 3 and word not in _STOPWORDS and not any(ch.isdigit() for ch in word):
+            words.add(word)
+    return words
+
+
+def _scope_code(region: Region) -> str:
+    """The area searched for similar reports: the regency/city of a district or village
+    (neighbours across a district boundary report the same road), else the region itself."""
+    return ".".join(region.code.split(".")[:2])
+
+
+def reports_similar_open(*, title: str, category: str = "", region_code: str = "", limit: int = SIMILAR_LIMIT) -> list[dict]:
+    """Open public reports a citizen may want to support instead of filing a new one.
+
+    - With a location: reports in the same regency/city (or province, if only a province
+      was chosen); with a category: reports in that category.
+    - When both location and category are given, every such report qualifies (same place,
+      same topic); otherwise a report must also share at least one topic word of the title
+      (two, when neither location nor category narrows the search).
+    - Ranked by the number of shared title words, then newest first; at most ``limit``.
+    """
+    words = title_words(title)
+    region = region_get(code=region_code) if region_code else None
+    found_category = Category.objects.filter(slug=category[:80], is_active=True).first() if category else None
+    reports = public_reports().filter(status__in=OPEN_STATUSES)
+    if region is not None:
+        scope = _scope_code(region)
+        reports = reports.filter(Q(region__code=scope) | Q(region__code__startswith=f"{scope}."))
+    if found_category is not None:
+        reports = reports.filter(category=found_category)
+    narrowed = region is not None or found_category is not None
+    both = region is not None and found_category is not None
+    needed = 0 if both else (1 if narrowed else min(2, len(words)))
+    if needed and not words:
+        return []
+    if not both:
+        any_word = Q()
+        for word in sorted(words)[:MAX_TITLE_WORDS]:
+            any_word |= Q(title__icontains=word)
+        reports = reports.filter(any_word)
+    candidates = list(
+        reports.select_related("region", "category").only(
+            "reference", "title", "status", "submitted_at", "support_count", "region__name", "category__name",
+        ).order_by("-submitted_at", "-id")[:SIMILAR_CANDIDATES]
+    )
+    scored = []
+    for position, report in enumerate(candidates):
+        shared = len(words & title_words(report.title))
+        if shared >= needed:
+            scored.append((-shared, position, report))
+    scored.sort(key=lambda item: item[:2])
+    return [_similar_row(report) for _, _, report in scored[:limit]]
+
+
+def _similar_row(report: Report) -> dict:
+    return {
+        "reference": report.reference,
+        "title": redact_text(report.title),
+        "region": report.region.name if report.region_id else "",
+        "category": report.category.name if report.category_id else "",
+        "status_label": Status(report.status).label,
+        "submitted_at": report.submitted_at,
+        "support_count": report.support_count,
+    }
+
+
+# --- Confirmation -------------------------------------------------------------------------
+
+def report_submitted_get(*, reference: str, report_ids: list[int]) -> dict | None:
+    """What the confirmation page may say about a report this browser has just submitted
+    (its id is in the session). Any other reference gets None, so the page cannot be used
+    to learn whether a reference exists or whom it would notify."""
+    ids = [i for i in report_ids if isinstance(i, int)]
+    if not ids:
+        return None
+    report = Report.objects.filter(reference=reference, pk__in=ids).only("reference", "reporter_email").first()
+    if report is None:
+        return None
+    return {"reference": report.reference, "notified_email": report.reporter_email}

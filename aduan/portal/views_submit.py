@@ -1,0 +1,169 @@
+"""Citizen report submission: the form, the no-JavaScript location picker, the similar
+reports offered before submitting, and the confirmation page.
+
+The form has two steps, both at ``/lapor/``:
+
+1. The citizen fills in the report and presses “Lanjut” (``action=preview``): nothing is
+   stored; the page comes back with the similar open public reports near the chosen
+   location ("Dukung laporan ini saja?") above the same form, filled in as typed.
+2. The citizen adds photos or documents and presses “Kirim laporan”
+   (``action=submit``): the view calls ``report_submit`` (the one write path) and
+   redirects to ``/lapor/terkirim/<reference>/``.
+
+Files: a browser cannot keep a chosen file across a page reload, so the file input is
+shown on step 2 only and files are read on ``action=submit`` only. When a page with chosen
+files comes back for any other reason (a location step, or an error), the citizen is told
+plainly to attach them again; everything typed is kept.
+
+Location without JavaScript: the picker's buttons belong to the same form (``region_set``,
+``action=region_down``, ``action=region_search``), so a step reloads the page with
+everything typed kept. ``/lapor/?region=<code>`` starts with a location chosen, and
+``/lapor/lokasi/`` is a stand-alone GET picker and search whose results link there. The
+region search button is the first submit button in the form, so pressing Enter in a
+one-line field runs a (harmless) location search, never a submission; ``static/js/lokasi.js``
+makes Enter press the main button instead when JavaScript is on.
+
+The tracking token is shown once: it is kept in the session under ``submitted_tokens``
+until the confirmation page pops it. The report's id is added to
+``reporter_reports``, which lets this browser act as the reporter on the report page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from aduan.core.errors import DomainError
+from aduan.reports.services.submit import report_submit
+
+from . import forms_submit as forms
+from . import submit_selectors as sel
+
+TOKENS_KEY = "submitted_tokens"
+REPORTER_REPORTS_KEY = "reporter_reports"
+REPORTER_REPORTS_KEPT = 50
+START, FINAL = "start", "final"
+
+
+def _location_from_post(post, typed: dict) -> tuple[str, bool]:
+    """Apply a picker step to ``typed["region_code"]``; return the search box text and
+    whether a search was asked for. A region chosen in the list counts even when the
+    citizen pressed another button: what they chose is never dropped."""
+    if "region_set" in post:
+        typed["region_code"] = post.get("region_set", "")[:20]
+        return "", False
+    child = post.get("region_child", "").strip()[:20]
+    if child:
+        typed["region_code"] = child
+    region_q = post.get("region_q", "")[:120]
+    # An empty search is what Enter in another one-line field sends (see the module docstring): not an error.
+    return region_q, post.get("action") == "region_search" and bool(region_q.strip())
+
+
+def _render_form(request, *, typed: dict, stage: str, region_q: str = "", searched: bool = False,
+                 field_errors: dict | None = None, summary: list | None = None, files_dropped: bool = False,
+                 status: int = 200):
+    step = sel.location_step(code=typed["region_code"])
+    region_q_clean = " ".join(region_q.split())
+    search_results = sel.regions_search(q=region_q_clean) if searched else []
+    similar = None
+    if stage == FINAL:
+        similar = sel.reports_similar_open(title=typed["title"], category=typed["category"], region_code=step.code)
+    return render(request, "portal/submit_form.html", {
+        "typed": typed,
+        "stage": stage,
+        "errors": {name: [str(m) for m in messages] for name, messages in (field_errors or {}).items()},
+        "summary": summary or [],
+        "kinds": forms.kind_choices(),
+        "categories": sel.categories_for_submit(),
+        "loc": step,
+        "region_q": region_q,
+        "searched": searched,
+        "search_too_short": searched and len(region_q_clean) < sel.SEARCH_MIN_CHARS,
+        "search_results": search_results,
+        "similar": similar,
+        "files_dropped": files_dropped,
+        "today": timezone.localdate().isoformat(),
+        "max_files": settings.ADUAN_ATTACHMENTS_MAX_COUNT,
+        "max_file_size": filesizeformat(settings.ADUAN_ATTACHMENT_MAX_BYTES),
+        "max_total_size": filesizeformat(settings.ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES),
+    }, status=status)
+
+
+def _remember(request, *, report_id: int, reference: str, token: str) -> None:
+    tokens = dict(request.session.get(TOKENS_KEY) or {})
+    tokens[reference] = token
+    request.session[TOKENS_KEY] = tokens
+    ids = [i for i in (request.session.get(REPORTER_REPORTS_KEY) or []) if isinstance(i, int) and i != report_id]
+    request.session[REPORTER_REPORTS_KEY] = (ids + [report_id])[-REPORTER_REPORTS_KEPT:]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit(request):
+    if request.method != "POST":
+        typed = forms.typed_initial(region_code=request.GET.get("region", ""))
+        return _render_form(request, typed=typed, stage=START)
+
+    typed = forms.typed_from_post(request.POST, signed_in=request.user.is_authenticated)
+    action = request.POST.get("action", "")
+    stage = FINAL if action in ("preview", "submit") or request.POST.get("stage") == FINAL else START
+    region_q, searched = _location_from_post(request.POST, typed)
+    chosen_files = bool(request.FILES.getlist("attachments"))
+
+    if action != "submit":
+        return _render_form(request, typed=typed, stage=stage, region_q=region_q, searched=searched,
+                            files_dropped=chosen_files)
+    try:
+        result = report_submit(
+            draft=forms.draft_from_typed(typed, attachments=forms.uploads_from_files(request.FILES)),
+            actor=request.user,
+        )
+    except DomainError as exc:
+        return _render_form(request, typed=typed, stage=FINAL, region_q=region_q, field_errors=exc.field_errors,
+                            summary=forms.error_summary(exc.field_errors, exc.message), files_dropped=chosen_files,
+                            status=400)
+    report = result.report
+    _remember(request, report_id=report.pk, reference=report.reference, token=result.token)
+    return redirect("portal:submitted", reference=report.reference)
+
+
+@require_http_methods(["GET", "HEAD"])
+def location_search(request):
+    """Stand-alone location picker: GET steps down the region tree and a search by name;
+    every result links to ``/lapor/?region=<code>``."""
+    q = request.GET.get("q", "")[:120]
+    q_clean = " ".join(q.split())
+    step = sel.location_step(code=request.GET.get("region", ""))
+    return render(request, "portal/submit_location.html", {
+        "q": q,
+        "loc": step,
+        "searched": bool(q_clean),
+        "search_too_short": bool(q_clean) and len(q_clean) < sel.SEARCH_MIN_CHARS,
+        "results": sel.regions_search(q=q_clean) if q_clean else [],
+        "min_chars": sel.SEARCH_MIN_CHARS,
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def submitted(request, reference: str):
+    info = sel.report_submitted_get(reference=reference, report_ids=request.session.get(REPORTER_REPORTS_KEY) or [])
+    if info is None:
+        raise Http404
+    tokens = dict(request.session.get(TOKENS_KEY) or {})
+    token = tokens.pop(info["reference"], None)
+    if token is not None:
+        request.session[TOKENS_KEY] = tokens
+    query = {"ref": info["reference"], "token": token} if token else {"ref": info["reference"]}
+    return render(request, "portal/submit_done.html", {
+        "report": info,
+        "token": token,
+        "track_url": "/lacak/?" + urlencode(query),
+    })
