@@ -33,7 +33,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -140,6 +140,16 @@ def location_search(request):
     every result links to ``/lapor/?region=<code>``."""
     q = request.GET.get("q", "")[:120]
     q_clean = " ".join(q.split())
+    if request.GET.get("format") == "json":
+        # Suggestions for the optional script on the report form (lokasi.js): the same
+        # search as the no-JavaScript button, as plain data.
+        rows = sel.regions_search(q=q_clean) if len(q_clean) >= sel.SEARCH_MIN_CHARS else []
+        response = JsonResponse({"results": [
+            {"code": r["code"], "label": f"{r['name']}{', ' + r['path'] if r['path'] else ''} ({r['level_label']})"}
+            for r in rows
+        ]})
+        response["Cache-Control"] = "public, max-age=3600"  # region names change once a year
+        return response
     step = sel.location_step(code=request.GET.get("region", ""))
     return render(request, "portal/submit_location.html", {
         "q": q,

@@ -3,7 +3,11 @@
       the form, which is the location search); Enter in the location search box searches.
    2. A "use my location" button fills latitude and longitude from the device, when the
       browser offers geolocation; its result is announced in a status line.
-   3. After a failed submission, focus moves to the error summary so it is read first. */
+   3. After a failed submission, focus moves to the error summary so it is read first.
+   4. Typing in the location search shows matching places as you type (autocomplete):
+      the suggestions are ordinary submit buttons (name=region_set), exactly like the
+      results of the "Cari lokasi" button, so choosing one works by mouse, touch, Tab +
+      Enter, or a screen reader's button list; their count is announced. */
 (function () {
   "use strict";
   var form = document.getElementById("form-lapor");
@@ -20,6 +24,52 @@
     event.preventDefault();
     target.click();
   });
+
+  var query = document.getElementById("f-region-q");
+  var searchButton = document.getElementById("f-region-search");
+  if (query && searchButton && window.fetch && form.dataset.suggestUrl) {
+    var box = document.createElement("div");
+    box.id = "f-region-suggest";
+    var said = document.createElement("p");
+    said.setAttribute("role", "status");
+    said.className = "hint";
+    var list = document.createElement("ul");
+    list.className = "region-results";
+    box.appendChild(said);
+    box.appendChild(list);
+    searchButton.insertAdjacentElement("afterend", box);
+    var timer = null;
+    var asked = "";
+    query.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = query.value.trim();
+        if (q.length < 3) { list.innerHTML = ""; said.textContent = ""; asked = ""; return; }
+        if (q === asked) return;
+        asked = q;
+        fetch(form.dataset.suggestUrl + "&q=" + encodeURIComponent(q), {headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.ok ? r.json() : {results: []}; })
+          .then(function (data) {
+            if (q !== asked) return;  // a newer request is on its way
+            list.innerHTML = "";
+            data.results.forEach(function (row) {
+              var item = document.createElement("li");
+              var choose = document.createElement("button");
+              choose.type = "submit";
+              choose.name = "region_set";
+              choose.value = row.code;
+              choose.className = "secondary";
+              choose.textContent = row.label;
+              item.appendChild(choose);
+              list.appendChild(item);
+            });
+            said.textContent = data.results.length
+              ? form.dataset.suggestFound.replace("%(n)s", data.results.length) : form.dataset.suggestNone;
+          })
+          .catch(function () { /* offline or slow: the "Cari lokasi" button still works */ });
+      }, 250);
+    });
+  }
 
   var lat = document.getElementById("f-latitude");
   var lng = document.getElementById("f-longitude");

@@ -113,3 +113,18 @@ def test_submit_pages_have_no_accessibility_violations(page, similar, state):
                 page.wait_for_url("**/lapor/terkirim/**")
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
+
+
+def test_with_javascript_places_are_suggested_while_typing(page, directory):
+    page.goto("/lapor/")
+    fill_report(page)
+    page.locator("#f-region-q").press_sequentially("Mirot", delay=30)
+    suggestion = page.locator(f'#f-region-suggest button[value="{MIROTO}"]')
+    suggestion.wait_for(timeout=5000)
+    assert "lokasi cocok" in page.inner_text("#f-region-suggest [role=status]")
+    assert axe_violations(page) == []
+    suggestion.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Miroto, Semarang Tengah" in page.inner_text("#f-region-chosen")
+    assert page.input_value("#f-title") == "Lampu penerangan jalan mati"  # nothing typed is lost

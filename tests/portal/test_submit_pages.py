@@ -414,3 +414,12 @@ def test_limits_shown_on_the_page_come_from_the_settings(client, directory):
     page = html(client.post("/lapor/", form(stage="start", action="preview")))
 
     assert f"paling banyak {settings.ADUAN_ATTACHMENTS_MAX_COUNT} berkas" in page
+
+
+def test_location_suggestions_as_data_for_the_autocomplete(client, directory):
+    response = client.get("/lapor/lokasi/", {"format": "json", "q": "miroto"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    results = response.json()["results"]
+    assert results[0]["code"] == "33.74.01.1001"
+    assert results[0]["label"].startswith("Miroto, Semarang Tengah, Kota Semarang, Jawa Tengah")
+    assert client.get("/lapor/lokasi/", {"format": "json", "q": "mi"}).json() == {"results": []}
