@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("aduan.api.v1.urls")),
+    path("open311/v2/", include("aduan.api.open311.urls")),
     path("petugas/", include("aduan.backoffice.urls")),
     path("", include("aduan.portal.urls")),
 ]

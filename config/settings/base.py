@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.portal",
     "aduan.backoffice",
+    "aduan.api",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -175,4 +178,32 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The Huey consumer installs its own handler; do not print every line twice.
     "loggers": {"huey": {"level": "INFO", "propagate": False}},
+}
+
+# --- REST API (issue #4) -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["aduan.api.v1.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser",
+                               "rest_framework.parsers.FormParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["aduan.api.v1.throttles.ClientRateThrottle", "aduan.api.v1.throttles.SubmitRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": os.environ.get("API_RATE_KEY", "1200/min"),
+        "user": os.environ.get("API_RATE_USER", "120/min"),
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "submit_api_key": os.environ.get("API_RATE_SUBMIT_KEY", "600/min"),
+        "submit": os.environ.get("API_RATE_SUBMIT", "10/min"),
+    },
+    "EXCEPTION_HANDLER": "aduan.api.v1.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Aduan API",
+    "DESCRIPTION": "REST API v1 of Aduan: citizens' reports, officials' and agency systems' work, the directory.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
