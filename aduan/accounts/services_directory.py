@@ -31,7 +31,7 @@ def _may_manage(actor, membership: Membership) -> bool:
 
 def membership_revoke(*, actor, membership: Membership) -> Membership:
     with transaction.atomic():
-        current = Membership.objects.select_for_update().select_related("agency").filter(pk=membership.pk).first()
+        current = Membership.objects.select_for_update(of=("self",)).select_related("agency").filter(pk=membership.pk).first()
         if current is None:
             raise ValidationFailed(field_errors={"membership": ["Peran tidak ditemukan."]})
         if not _may_manage(actor, current):

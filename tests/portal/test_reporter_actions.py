@@ -3,6 +3,8 @@ reporter; bad input changes nothing; strangers get a 404; "Dukung" runs ``report
 
 import re
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
@@ -306,7 +308,7 @@ def test_support_without_an_account_asks_to_sign_in_and_counts_nothing(client, p
     response = act(client, public_report, "support")
 
     assert response.status_code == 302
-    assert response.url == f"/masuk/?next=%2Flaporan%2F{public_report.reference}%2F"
+    assert response.url == "/masuk/?" + urlencode({"next": f"/laporan/{public_report.reference}/"})
     public_report.refresh_from_db()
     assert public_report.support_count == 0
 
