@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("aduan.api.v1.urls")),
     path("open311/v2/", include("aduan.api.open311.urls")),
+    path("dispatch/v1/", include("aduan.dispatch.urls")),
     path("petugas/", include("aduan.backoffice.urls")),
     path("", include("aduan.portal.urls")),
 ]

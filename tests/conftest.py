@@ -54,6 +54,15 @@ def _fresh_calendar_cache():
     calendar_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit and throttle counters live in the process cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def regions(db):
     for code, name, level, parent, tz in REGIONS:

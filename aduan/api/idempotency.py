@@ -6,8 +6,14 @@ draft "The Idempotency-Key HTTP Header Field":
   ``Idempotent-Replayed: true``;
 - same key while the first is still running → 409;
 - same key, different request → 422;
-- a 5xx is not stored, so the client may retry with the same key.
+- a 5xx or a 429 is not stored (the request was not processed), so the client may retry
+  with the same key.
 Records are kept ``IDEMPOTENCY_TTL`` (24 h) and pruned by ``idempotency_prune``.
+
+A response that shows a credential once (a new API key, a citizen's bearer token) sets
+``idempotency_stored_content`` to a copy without it: that copy is what is stored and
+replayed, so no credential rests in this table. (A new report's tracking token is replayed
+as it is: a retrying app needs it, and it already sits in the confirmation's outbox row.)
 
 The fingerprint of a multipart request is built from its fields and the SHA-256 of each
 file (streamed), never from the raw body, so large uploads are not held twice in memory.
@@ -88,14 +94,15 @@ def idempotent(request: HttpRequest, *, scope: str, handler: Callable[[], HttpRe
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         raise
-    if response.status_code >= 500 or getattr(response, "streaming", False):
+    if response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False):
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return response
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
+    stored = getattr(response, "idempotency_stored_content", None)
     IdempotencyRecord.objects.filter(pk=record.pk).update(
         state=IdempotencyRecord.State.DONE, status_code=response.status_code,
-        content_type=response.get("Content-Type", ""), body=response.content,
+        content_type=response.get("Content-Type", ""), body=response.content if stored is None else stored,
         headers={h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)},
     )
     return response

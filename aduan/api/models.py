@@ -61,3 +61,23 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="uniq_idempotency_scope_key")]
+
+
+class CitizenToken(models.Model):
+    """A citizen's bearer token for the mobile apps, issued after a one-time sign-in code.
+
+    Only the SHA-256 of the token is stored (the token has 256 random bits, so the hash is
+    looked up directly); signing out deletes the row. Officials never hold one: they act
+    through the back office (password + second factor) or their agency's API key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.pk} · {self.user_id}"

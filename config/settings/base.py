@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "aduan.portal",
     "aduan.backoffice",
     "aduan.api",
+    "aduan.dispatch",
     "rest_framework",
     "drf_spectacular",
 ]
@@ -182,7 +183,8 @@ LOGGING = {
 
 # --- REST API (issue #4) -----------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["aduan.api.v1.authentication.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["aduan.api.v1.authentication.ApiKeyAuthentication",
+                                       "aduan.api.v1.citizen_auth.CitizenTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser",
@@ -206,4 +208,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used in several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "aduan.reports.workflow.Status.choices",
+        "ReportKindEnum": "aduan.reports.models.Kind.choices",
+        "AgencyKindEnum": "aduan.api.v1.serializers.AGENCY_KINDS",
+        "ResolutionTierEnum": "aduan.agencies.models.ResolutionTier.choices",
+        "ReporterActionEnum": "aduan.api.v1.serializers.REPORTER_ACTIONS",
+        "ReportActionEnum": "aduan.api.v1.serializers.USER_ACTIONS",
+    },
 }
+
+# --- Dispatch to agencies' own systems (issue #4) ----------------------------------------
+ADUAN_DISPATCH_TIMEOUT = float(os.environ.get("ADUAN_DISPATCH_TIMEOUT", "10"))  # seconds per HTTP call
+
+# --- Open311 GeoReport v2 (issue #4) -----------------------------------------------------
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "")  # empty: the public site's host
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "")
+OPEN311_ENDPOINT_TYPE = os.environ.get("OPEN311_ENDPOINT_TYPE", "production")
+OPEN311_MAX_RESULTS = int(os.environ.get("OPEN311_MAX_RESULTS", "1000"))  # GeoReport v2 default cap

@@ -31,3 +31,19 @@ def test_tasks_run_their_services(directory, national_admin, mailoutbox):
     assert result["sent"] >= 1
     assert Outbox.objects.filter(state=Outbox.State.PENDING, next_attempt_at__lte=timezone.now() - timedelta(seconds=1)).count() == 0
     assert any(report.reference in m.subject for m in mailoutbox)
+
+
+def test_api_housekeeping_tasks_prune_only_what_has_expired(db):
+    from huey.contrib.djhuey import HUEY
+
+    from aduan.api.models import IdempotencyRecord
+    from aduan.api.tasks import citizen_tokens_prune_task, idempotency_prune_task
+
+    names = {t.name for t in HUEY._registry.periodic_tasks}
+    assert {"idempotency_prune_task", "citizen_tokens_prune_task"} <= names
+    old = IdempotencyRecord.objects.create(scope="s", key="lama", fingerprint="x")
+    IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    IdempotencyRecord.objects.create(scope="s", key="baru", fingerprint="x")
+    assert idempotency_prune_task.call_local() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["baru"]
+    assert citizen_tokens_prune_task.call_local() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
 from ..idempotency import idempotent
@@ -21,6 +22,12 @@ def idempotency_scope(request) -> str:
 
 
 class IdempotentAPIView(APIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # No slug, code or reference holds a NUL, and PostgreSQL refuses one in a query.
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise NotFound()
+
     def dispatch(self, request, *args, **kwargs):
         if request.method != "POST" or "HTTP_IDEMPOTENCY_KEY" not in request.META:
             return super().dispatch(request, *args, **kwargs)

@@ -4,6 +4,7 @@ Redis to share them across processes."""
 
 from __future__ import annotations
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..models import ApiKey
@@ -11,6 +12,11 @@ from ..models import ApiKey
 
 class ClientRateThrottle(SimpleRateThrottle):
     """One bucket per client: the API key if any, else the account, else the address."""
+
+    @property
+    def THROTTLE_RATES(self):  # noqa: N802  (DRF's name)
+        # Read per request, not frozen at import, so changed settings (tests) take effect.
+        return api_settings.DEFAULT_THROTTLE_RATES
 
     def get_rate(self):
         return None  # decided per request in allow_request
