@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("aduan.backoffice.urls_work")),
     # Directory management (agencies, coverage, categories, time limits, calendars, officials).
     path("direktori/", include("aduan.backoffice.urls_directory")),
+    path("pengiriman/", include("aduan.backoffice.views_dispatch")),
 ]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,6 +19,11 @@ from aduan.notifications.services import outbox_enqueue
 
 from .models import Event, Report
 from .workflow import ACTION_LABELS, Action, Status
+
+# Handlers that layer-4 apps (dispatch) register from their AppConfig.ready(), so this layer
+# never imports them (DESIGN.md §3). Each runs at the end of notify_event, inside
+# report_transition's transaction, and may only write rows (rule of the house 5).
+EVENT_HOOKS: list[Callable[[Report, Event], None]] = []
 
 
 def _reporter_address(report: Report) -> tuple[str, str] | None:
@@ -76,3 +82,5 @@ def notify_event(report: Report, event: Event) -> None:
     if internal_to:
         outbox_enqueue(channel="internal", recipient=internal_to, template="report_event",
                        payload=payload, dedupe_key=f"event:{event.pk}:internal")
+    for hook in EVENT_HOOKS:
+        hook(report, event)
