@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency, Category, ResolutionTier
 from aduan.regions.models import Region
 
-from .workflow import ArchiveReason, Maladministration, Status
+from .workflow import PUBLISHED_STATUSES, ArchiveReason, Maladministration, Status
 
 _status_write_allowed = contextvars.ContextVar("report_status_write_allowed", default=False)
 
@@ -124,6 +124,11 @@ class Report(models.Model):
             models.Index(fields=["status", "verify_due_at"]),
             models.Index(fields=["status", "resolution_due_at"]),
             models.Index(fields=["agency", "status"]),
+            # The public feeds (search, Open311 requests.json) read the newest published,
+            # non-confidential reports first.
+            models.Index(fields=["-submitted_at", "-id"], name="report_public_recent_idx",
+                         condition=models.Q(is_confidential=False, status__in=sorted(PUBLISHED_STATUSES))),
+            models.Index(fields=["category", "submitted_at"], name="report_category_time_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5), name="report_rating_1_5"),
