@@ -14,6 +14,8 @@ from aduan.reports.attachments import AttachmentUpload
 from aduan.reports.models import Channel, Kind
 from aduan.reports.services.submit import ReportDraft
 
+from .maps import parse_coordinate
+
 TEXT_FIELDS = (
     "kind", "title", "body", "category", "region_code", "address", "latitude", "longitude", "incident_date",
     "reporter_name", "reporter_email", "reporter_phone",
@@ -71,6 +73,24 @@ def typed_from_post(post, *, signed_in: bool) -> dict:
         # A signed-in citizen's contact details come from the account.
         typed.update({name: "" for name in CONTACT_FIELDS})
     return typed
+
+
+def pin_from_post(post) -> tuple[int, int] | None:
+    """The pixel clicked on the map (``<input type="image" name="pin">`` sends ``pin.x``
+    and ``pin.y``), or None when the map was not what submitted the form."""
+    try:
+        x, y = int(post.get("pin.x", "")[:6]), int(post.get("pin.y", "")[:6])
+    except ValueError:
+        return None
+    return x, y
+
+
+def coordinates_from_typed(typed: dict) -> tuple[float, float] | None:
+    """The typed latitude and longitude as numbers when both read as such (a decimal comma
+    is accepted, as on submission), else None. For drawing the marker only: the service
+    decides what is stored."""
+    lat, lon = parse_coordinate(typed["latitude"], 90), parse_coordinate(typed["longitude"], 180)
+    return (lat, lon) if lat is not None and lon is not None else None
 
 
 def uploads_from_files(files) -> list[AttachmentUpload]:

@@ -1,6 +1,7 @@
 """Reads for the citizen submission pages: the text location picker (province → regency/city
 → district → village, and a search by name), the category choices with their plain-language
-help, the similar open reports offered before submitting, and the confirmation page.
+help, the similar open reports offered before submitting, the boundary drawn as the
+optional map pin (``maps``), and the confirmation page.
 
 Page size: Indonesia has about 83,000 villages, so the picker never lists a level in full;
 it lists only the children of the chosen region (at most about 110 rows) and at most
@@ -18,10 +19,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from shapely import wkb
+from shapely.geometry.base import BaseGeometry
 
 from aduan.agencies.models import Category
 from aduan.core.redact import redact_text
-from aduan.regions.models import Region
+from aduan.regions.models import Region, RegionBoundary
 from aduan.reports.models import Report
 from aduan.reports.selectors import public_reports
 from aduan.reports.workflow import OPEN_STATUSES, Status
@@ -132,6 +135,37 @@ def regions_search(*, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         {"code": r.code, "name": r.name, "level": r.level, "level_label": Region.Level(r.level).label, "path": paths[r.code]}
         for r in found
     ]
+
+
+# --- Map of the chosen regency/city ------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapArea:
+    """A region that can be drawn as the pin map: its code, name and boundary polygon
+    (shapely, x = longitude, y = latitude)."""
+
+    code: str
+    name: str
+    geometry: BaseGeometry
+
+
+def map_area_get(*, code: str) -> MapArea | None:
+    """The boundary of exactly this region; None for an unknown code or a region without a
+    shipped boundary (only provinces and regencies/cities have one). One query."""
+    code = (code or "").strip()
+    if not _REGION_CODE.match(code):
+        return None
+    row = RegionBoundary.objects.filter(region_id=code).values_list("region__name", "geometry_wkb").first()
+    if row is None:
+        return None
+    return MapArea(code=code, name=row[0], geometry=wkb.loads(bytes(row[1])))
+
+
+def map_area_for_region(*, code: str) -> MapArea | None:
+    """The map shown for a chosen regency/city, district or village: its regency/city
+    (districts and villages have no shipped boundary). None for a province or nothing."""
+    parts = (code or "").strip().split(".")
+    return map_area_get(code=".".join(parts[:2])) if len(parts) >= 2 else None
 
 
 # --- Categories ---------------------------------------------------------------------------

@@ -23,6 +23,16 @@ region search button is the first submit button in the form, so pressing Enter i
 one-line field runs a (harmless) location search, never a submission; ``static/js/lokasi.js``
 makes Enter press the main button instead when JavaScript is on.
 
+Map pin (optional, no JavaScript, no tile server): once a regency/city, district or
+village is chosen, the location fieldset shows the regency/city's boundary as an SVG
+(``/lapor/peta/<code>.svg``, drawn by ``maps``) in an ``<input type="image" name="pin">``
+of the same form. A click submits the form with ``pin.x``/``pin.y``; like the picker
+buttons it only re-renders the page with everything typed kept, after putting the clicked
+point into the latitude/longitude fields — or, for a point outside the region's polygon,
+saying so next to the map and changing nothing. The typed coordinates are drawn as a
+marker on the next render. Districts and villages have no shipped boundary, so their
+regency/city is drawn. The coordinates can always be typed instead.
+
 The tracking token is shown once: it is kept in the session under ``submitted_tokens``
 until the confirmation page pops it. The report's id is added to
 ``reporter_reports``, which lets this browser act as the reporter on the report page.
@@ -33,17 +43,21 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aduan.core.errors import DomainError
+from aduan.regions.models import Region
 from aduan.reports.services.submit import report_submit
 
 from . import forms_submit as forms
+from . import maps
 from . import submit_selectors as sel
 
 TOKENS_KEY = "submitted_tokens"
@@ -67,9 +81,60 @@ def _location_from_post(post, typed: dict) -> tuple[str, bool]:
     return region_q, post.get("action") == "region_search" and bool(region_q.strip())
 
 
+def _pin_to_coordinates(post, typed: dict) -> dict | None:
+    """Apply a click on the map to ``typed``: the clicked point becomes the latitude and
+    longitude when it lies in the region drawn. Returns the message shown next to the map
+    (``error`` when nothing was set), or None when the map was not clicked.
+
+    The map drawn is the one of the region the page was showing (the hidden
+    ``region_code``), so this runs before the picker step of the same post."""
+    pin = forms.pin_from_post(post)
+    if pin is None:
+        return None
+    if pin == (0, 0):
+        # Enter or Space on the focused map sends (0, 0): no point was chosen.
+        return {"error": True, "text": _("Peta hanya dapat ditandai dengan klik atau sentuhan. "
+                                         "Ketik lintang dan bujur di kolom di bawah peta.")}
+    area = sel.map_area_for_region(code=typed["region_code"])
+    if area is None:
+        return {"error": True, "text": _("Pilih kabupaten/kota lebih dulu untuk menandai lokasi di peta.")}
+    point = maps.locate_click(area.geometry, maps.projection_for(area.geometry.bounds), *pin)
+    if point is None:
+        return {"error": True, "text": _("Titik di luar wilayah yang dipilih. Klik di dalam batas %(name)s, "
+                                         "atau ketik lintang dan bujur.") % {"name": area.name}}
+    typed["latitude"], typed["longitude"] = (maps.format_coordinate(v) for v in point)
+    return {"error": False, "text": _("Titik ditandai di peta: lintang %(lat)s, bujur %(lon)s. "
+                                      "Anda dapat mengubahnya di kolom di bawah peta.")
+            % {"lat": typed["latitude"], "lon": typed["longitude"]}}
+
+
+def _map_context(step: sel.LocationStep, typed: dict) -> dict | None:
+    """The pin map for the chosen regency/city, district or village (its regency/city's
+    boundary), with a marker at the typed coordinates when they fall on it."""
+    if step.region is None or step.region.level < Region.Level.REGENCY:
+        return None
+    area = sel.map_area_for_region(code=step.code)
+    if area is None:
+        return None
+    projection = maps.projection_for(area.geometry.bounds)
+    src = reverse("portal:region_map", kwargs={"code": area.code})
+    point = forms.coordinates_from_typed(typed)
+    marked = point is not None and projection.in_frame(*projection.to_pixel(*point))
+    if marked:
+        src += "?" + urlencode({"lat": maps.format_coordinate(point[0]), "lon": maps.format_coordinate(point[1])})
+    return {
+        "name": area.name,
+        "src": src,
+        "width": projection.width,
+        "height": projection.height,
+        "marked": marked,
+        "whole_regency": step.region.level > Region.Level.REGENCY,
+    }
+
+
 def _render_form(request, *, typed: dict, stage: str, region_q: str = "", searched: bool = False,
                  field_errors: dict | None = None, summary: list | None = None, files_dropped: bool = False,
-                 status: int = 200):
+                 map_message: dict | None = None, status: int = 200):
     step = sel.location_step(code=typed["region_code"])
     region_q_clean = " ".join(region_q.split())
     search_results = sel.regions_search(q=region_q_clean) if searched else []
@@ -84,6 +149,8 @@ def _render_form(request, *, typed: dict, stage: str, region_q: str = "", search
         "kinds": forms.kind_choices(),
         "categories": sel.categories_for_submit(),
         "loc": step,
+        "map": _map_context(step, typed),
+        "map_message": map_message,
         "region_q": region_q,
         "searched": searched,
         "search_too_short": searched and len(region_q_clean) < sel.SEARCH_MIN_CHARS,
@@ -114,12 +181,13 @@ def submit(request):
     typed = forms.typed_from_post(request.POST, signed_in=request.user.is_authenticated)
     action = request.POST.get("action", "")
     stage = FINAL if action in ("preview", "submit") or request.POST.get("stage") == FINAL else START
+    map_message = _pin_to_coordinates(request.POST, typed)
     region_q, searched = _location_from_post(request.POST, typed)
     chosen_files = bool(request.FILES.getlist("attachments"))
 
-    if action != "submit":
+    if action != "submit" or map_message is not None:
         return _render_form(request, typed=typed, stage=stage, region_q=region_q, searched=searched,
-                            files_dropped=chosen_files)
+                            files_dropped=chosen_files, map_message=map_message)
     try:
         result = report_submit(
             draft=forms.draft_from_typed(typed, attachments=forms.uploads_from_files(request.FILES)),
@@ -159,6 +227,33 @@ def location_search(request):
         "results": sel.regions_search(q=q_clean) if q_clean else [],
         "min_chars": sel.SEARCH_MIN_CHARS,
     })
+
+
+MAP_CACHE_SECONDS = 86400  # boundaries change with a Kemendagri decree, at most a few times a year
+
+
+@require_http_methods(["GET", "HEAD"])
+def region_map(request, code: str):
+    """The boundary of a province or regency/city as a small SVG for the report form's map
+    pin; ``?lat=..&lon=..`` adds a marker. 404 for an unknown code or a region without a
+    shipped boundary. The plain map is the same for everyone and cached for a day; a map
+    with a marker shows where one citizen's report is, so only the browser keeps it."""
+    area = sel.map_area_get(code=code)
+    if area is None:
+        raise Http404
+    asked_pin = "lat" in request.GET or "lon" in request.GET
+    pin = None
+    if asked_pin:
+        lat = maps.parse_coordinate(request.GET.get("lat"), 90)
+        lon = maps.parse_coordinate(request.GET.get("lon"), 180)
+        pin = (lat, lon) if lat is not None and lon is not None else None
+    svg = maps.render_svg(area.geometry, maps.projection_for(area.geometry.bounds),
+                          title=_("Peta %(name)s") % {"name": area.name}, pin=pin)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600" if asked_pin else f"public, max-age={MAP_CACHE_SECONDS}"
+    # The document is ours, but an SVG opened on its own is a page: it may run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 @never_cache
