@@ -86,6 +86,9 @@ def setup_django(args) -> Path | None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The load generator is one client at 127.0.0.1: lift the per-address rate limit for the run.
+    os.environ.setdefault("API_RATE_ANON", "100000000/min")
+    os.environ.setdefault("API_RATE_KEY", "100000000/min")
     temp = None
     if not os.environ.get("DATABASE_URL"):
         if args.var_dir:

@@ -47,3 +47,19 @@ def test_api_housekeeping_tasks_prune_only_what_has_expired(db):
     assert idempotency_prune_task.call_local() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["baru"]
     assert citizen_tokens_prune_task.call_local() == 0
+
+
+def test_database_optimize_task_gives_sqlite_planner_statistics(db):
+    from django.db import connection
+
+    from aduan.core.tasks import database_optimize_task
+
+    result = database_optimize_task.call_local()
+    if connection.vendor != "sqlite":
+        assert result == "skipped"
+        return
+    assert result in ("analyzed", "optimized")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone() is not None
+    assert database_optimize_task.call_local() == "optimized"

@@ -16,10 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='report',
-            index=models.Index(condition=models.Q(('is_confidential', False), ('status__in', ['awaiting_reporter', 'closed', 'disposed', 'in_progress', 'responded', 'returned'])), fields=['-submitted_at', '-id'], name='report_public_recent_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='report',
             index=models.Index(fields=['category', 'submitted_at'], name='report_category_time_idx'),
         ),
     ]
