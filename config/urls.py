@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("aduan.api.v1.urls")),
     path("open311/v2/", include("aduan.api.open311.urls")),
     path("dispatch/v1/", include("aduan.dispatch.urls")),
+    path("intake/", include("aduan.intake.urls")),
     path("petugas/", include("aduan.backoffice.urls")),
     path("", include("aduan.portal.urls")),
 ]

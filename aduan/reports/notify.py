@@ -1,6 +1,6 @@
 """Which outbox rows a report change writes. Called inside report_transition's transaction.
 
-- The reporter hears about every public step, on the channel they used (e-mail for now;
+- The reporter hears about every public step, on the channel they used (e-mail, or SMS for a report that came by SMS;
   SMS/WhatsApp/Telegram senders come with their channel issue), including "not our
   authority" (the citizen is told the report is being re-routed).
 - Reporters of linked duplicates hear the canonical report's public progress.
@@ -17,7 +17,7 @@ from django.conf import settings
 
 from aduan.notifications.services import outbox_enqueue
 
-from .models import Event, Report
+from .models import Channel, Event, Report
 from .workflow import ACTION_LABELS, Action, Status
 
 # Handlers that layer-4 apps (dispatch) register from their AppConfig.ready(), so this layer
@@ -30,6 +30,9 @@ def _reporter_address(report: Report) -> tuple[str, str] | None:
     email = report.reporter_email or (report.reporter.email if report.reporter_id else "")
     if email:
         return "email", email
+    # A report that came by SMS is answered by SMS (issue #5: reply on the channel used).
+    if report.channel == Channel.SMS and report.reporter_phone:
+        return "sms", report.reporter_phone
     return None
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aduan.backoffice",
     "aduan.api",
     "aduan.dispatch",
+    "aduan.intake",
     "rest_framework",
     "drf_spectacular",
 ]
@@ -228,3 +229,7 @@ OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
 OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "")
 OPEN311_ENDPOINT_TYPE = os.environ.get("OPEN311_ENDPOINT_TYPE", "production")
 OPEN311_MAX_RESULTS = int(os.environ.get("OPEN311_MAX_RESULTS", "1000"))  # GeoReport v2 default cap
+
+# --- SMS intake (docs/channels.md). Empty secret/token: that webhook answers 503.
+INTAKE_SMS_SECRET = os.environ.get("INTAKE_SMS_SECRET", "")  # generic signed webhook (X-Aduan-Signature)
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")  # validates X-Twilio-Signature

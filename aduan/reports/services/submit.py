@@ -69,7 +69,7 @@ class SubmitResult:
 _PHONE_CLEAN = re.compile(r"[\s().-]")
 
 
-def _normalise_phone(raw: str) -> str | None:
+def phone_normalise(raw: str) -> str | None:
     phone = _PHONE_CLEAN.sub("", raw or "")
     if not phone:
         return ""
@@ -178,7 +178,7 @@ def _validate(draft: ReportDraft, now: datetime) -> tuple[dict, list[CleanAttach
         except DjangoValidationError:
             err("reporter_email", _("Alamat surel tidak valid."))
     clean["reporter_email"] = email
-    phone = _normalise_phone(draft.reporter_phone)
+    phone = phone_normalise(draft.reporter_phone)
     if phone is None:
         err("reporter_phone", _("Nomor telepon tidak valid."))
     clean["reporter_phone"] = phone or ""
