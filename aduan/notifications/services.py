@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Outbox
+from .sms import send_sms
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,11 @@ def _send_internal(row: Outbox) -> None:
     """Officials' in-app notifications: the row itself is the notification."""
 
 
-# Channel → sender. Adapters for SMS, WhatsApp and Telegram register here in their own issue.
+# Channel → sender. WhatsApp and Telegram register here in their own issue.
 SENDERS: dict[str, Callable[[Outbox], None]] = {
     "email": _send_email,
     "internal": _send_internal,
+    "sms": send_sms,  # backend chosen by ADUAN_SMS_BACKEND (notifications/sms.py)
 }
 
 

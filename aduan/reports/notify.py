@@ -1,7 +1,7 @@
 """Which outbox rows a report change writes. Called inside report_transition's transaction.
 
 - The reporter hears about every public step, on the channel they used (e-mail, or SMS for a report that came by SMS;
-  SMS/WhatsApp/Telegram senders come with their channel issue), including "not our
+  SMS is sent by notifications/sms.py; WhatsApp/Telegram senders come with their channel issue), including "not our
   authority" (the citizen is told the report is being re-routed).
 - Reporters of linked duplicates hear the canonical report's public progress.
 - Officials get internal notifications: the agency on disposition, the coordinator on a

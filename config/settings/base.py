@@ -232,4 +232,9 @@ OPEN311_MAX_RESULTS = int(os.environ.get("OPEN311_MAX_RESULTS", "1000"))  # GeoR
 
 # --- SMS intake (docs/channels.md). Empty secret/token: that webhook answers 503.
 INTAKE_SMS_SECRET = os.environ.get("INTAKE_SMS_SECRET", "")  # generic signed webhook (X-Aduan-Signature)
-TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")  # validates X-Twilio-Signature
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")  # validates X-Twilio-Signature; REST auth for sending
+
+# --- SMS sending (outbox channel "sms", aduan/notifications/sms.py) -----------------------
+ADUAN_SMS_BACKEND = os.environ.get("ADUAN_SMS_BACKEND", "console")  # console | locmem | twilio | dotted path
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")  # E.164 number or messaging sender

@@ -16,3 +16,4 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "aduan-test", "immediate": Fals
 # A file (not :memory:) so that threaded tests share one database, as two web workers would.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="aduan-test-db-")) / "test.sqlite3")}  # noqa: F405
+ADUAN_SMS_BACKEND = "locmem"  # aduan.notifications.sms.outbox, like mail.outbox
