@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Outbox
 from .sms import send_sms
@@ -75,7 +75,10 @@ def outbox_send_due(*, limit: int = 100) -> dict[str, int]:
         try:
             if sender is None:
                 raise LookupError(f"no sender for channel {row.channel!r}")
-            sender(row)
+            # Messages are written in the language the row asks for, else the site's
+            # (Bahasa Indonesia), never in whatever language a previous request left active.
+            with translation.override(row.payload.get("language") or settings.LANGUAGE_CODE):
+                sender(row)
         except Exception as exc:  # a sender may fail in any way; the row must survive it
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= MAX_ATTEMPTS:
