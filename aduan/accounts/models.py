@@ -15,6 +15,24 @@ class User(AbstractUser):
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True, db_index=True)
 
+    class NotifyChannel(models.TextChoices):
+        DEFAULT = "", _("Kanal yang dipakai saat melapor")
+        EMAIL = "email", _("Surel")
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    class Digest(models.TextChoices):
+        IMMEDIATE = "immediate", _("Setiap kejadian, segera")
+        DAILY = "daily", _("Ringkasan harian")
+        OFF = "off", _("Tidak usah dikirimi surel")
+
+    # A citizen with an account chooses where progress on their reports is sent.
+    notify_channel = models.CharField(_("kirim kabar laporan lewat"), max_length=10, blank=True,
+                                      choices=NotifyChannel.choices, default=NotifyChannel.DEFAULT)
+    # Officials: e-mail for new assignments, approaching deadlines and escalations.
+    email_digest = models.CharField(_("surel tugas untuk petugas"), max_length=10, choices=Digest.choices,
+                                    default=Digest.IMMEDIATE)
+
     def __str__(self) -> str:
         return self.full_name or self.username
 

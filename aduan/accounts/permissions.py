@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, str] = {
     "agency_manage": "Edit the agency directory, coverage, categories and service targets",
     "membership_manage": "Grant and revoke roles",
     "audit_view": "Read the audit trail",
+    "intake_operate": "Enter reports for callers and paper forms; work the intake operator queue",
+    "notification_templates_manage": "Edit the message templates sent to citizens and officials",
 }
 
 
@@ -66,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "report_close",
         "report_escalate",
         "report_receive_escalation",
+        "intake_operate",
     }),
     Role.AGENCY_ADMIN: frozenset(_AGENCY_WORK | {"agency_manage", "membership_manage"}),
     Role.LIAISON_OFFICER: frozenset(_AGENCY_WORK),

@@ -11,7 +11,9 @@ Concatenated SMS that a gateway delivers part by part are kept as one row per pa
 and goes through parsing like any other message.
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,9 @@ class InboundMessage(models.Model):
         REPORT_CREATED = "report_created", _("Menjadi laporan")
         COMMAND_ANSWERED = "command_answered", _("Perintah dijawab")
         NEEDS_OPERATOR = "needs_operator", _("Perlu ditangani operator")
+        CONVERSING = "conversing", _("Percakapan terpandu berjalan")
+        IGNORED = "ignored", _("Diabaikan (balasan otomatis / pantulan)")
+        DISMISSED = "dismissed", _("Ditutup operator")
 
     channel = models.CharField(max_length=20, help_text=_("sms, email, whatsapp, telegram, …"))
     gateway = models.CharField(max_length=20, blank=True, help_text=_("twilio, generic, gammu, …"))
@@ -43,6 +48,9 @@ class InboundMessage(models.Model):
     reason = models.TextField(blank=True)
     report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages")
     handled_at = models.DateTimeField(null=True, blank=True)
+    # The operator who resolved it from the queue (made a report of it, or closed it with a note).
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    operator_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -52,3 +60,78 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.external_id} ({self.state})"
+
+
+class Conversation(models.Model):
+    """A guided chat (WhatsApp, Telegram) collecting what a report still lacks, one open
+    conversation per (channel, sender). ``data`` holds what was collected so far (texts,
+    location, category, attachment message ids); ``step`` names the question last asked."""
+
+    channel = models.CharField(max_length=20)
+    sender = models.CharField(max_length=254)
+    reply_address = models.CharField(max_length=100, blank=True)
+    step = models.CharField(max_length=30, default="start")
+    data = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, default="id")
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "sender"], condition=Q(closed_at__isnull=True),
+                                    name="intake_one_open_conversation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} conversation ({self.step})"
+
+
+class Device(models.Model):
+    """A monitoring device (CCTV analytics, sensor) allowed to send machine-generated reports
+    through the API. It belongs to the agency that operates it; its API key is that agency's."""
+
+    class Kind(models.TextChoices):
+        CCTV = "cctv", _("CCTV (analitik video)")
+        SENSOR = "sensor", _("Sensor")
+        OTHER = "other", _("Lainnya")
+
+    identity = models.CharField(_("identitas perangkat"), max_length=100, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CCTV)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="devices")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["identity"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.identity})"
+
+
+class DeviceObservation(models.Model):
+    """One detection a device sent. Detections of the same thing at the same place within
+    the merge window share one report instead of flooding the agency."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="observations")
+    external_id = models.CharField(max_length=200)
+    observed_at = models.DateTimeField(db_index=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    category = models.CharField(max_length=80, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    merged = models.BooleanField(default=False, help_text=_("Digabung ke laporan yang sudah ada."))
+
+    class Meta:
+        ordering = ["-observed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "external_id"], name="intake_unique_device_observation"),
+        ]

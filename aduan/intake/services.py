@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from aduan.core.errors import DomainError, InvalidTransition, StaleState
 from aduan.notifications.services import outbox_enqueue
 from aduan.reports.actors import ReporterToken
-from aduan.reports.services.submit import ReportDraft, report_submit
+from aduan.reports.services.submit import ReportDraft, report_attachments_add, report_submit
 from aduan.reports.services.transition import report_transition
 from aduan.reports.workflow import Action, Status
 
-from .adapters import ADAPTERS, IntakeCommand, IntakeDraft, ParseError
-from .adapters.sms import sender_normalise, sms_segments
+from .adapters import ADAPTERS, Ignore, IntakeCommand, IntakeDraft, IntakeReply, ParseError
+from .adapters.sms import sender_normalise
 from .models import InboundMessage
-from .selectors import report_get_for_phone
+from .selectors import report_get_for_sender
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +169,14 @@ def inbound_process(*, message_id: int) -> InboundMessage:
                 message.state = InboundMessage.State.PARSED
                 if isinstance(intent, IntakeDraft):
                     _create_report(message, intent)
+                elif isinstance(intent, IntakeReply):
+                    message.state = InboundMessage.State.CONVERSING
+                    _reply(message, intent.text)
                 else:
                     _answer(message, intent)
+        except Ignore as exc:
+            message.state = InboundMessage.State.IGNORED
+            message.reason = _reason(exc)
         except DomainError as exc:
             message.state = InboundMessage.State.NEEDS_OPERATOR
             message.reason = _reason(exc)
@@ -195,18 +201,37 @@ def _create_report(message: InboundMessage, draft: IntakeDraft) -> None:
     # for the reporter's address (reports/notify.py: the phone, for SMS reports).
     result = report_submit(draft=ReportDraft(
         title=draft.title, body=draft.body, incident_date=draft.incident_date, kind=draft.kind,
-        channel=draft.channel, reporter_name=draft.reporter_name, reporter_email=draft.reporter_email,
-        reporter_phone=draft.reporter_phone,
+        channel=draft.channel, category=draft.category, region_code=draft.region_code, address=draft.address,
+        latitude=draft.latitude, longitude=draft.longitude, attachments=list(draft.attachments),
+        location_from_photo=draft.location_from_photo, reporter_name=draft.reporter_name,
+        reporter_email=draft.reporter_email, reporter_phone=draft.reporter_phone, reply_address=draft.reply_address,
     ))
     message.report = result.report
     message.state = InboundMessage.State.REPORT_CREATED
     message.reason = ""
 
 
+def reply_recipient(message: InboundMessage) -> str:
+    """Where an answer to this message goes on its own channel: the phone for SMS and
+    WhatsApp (``+62…``), the chat id for Telegram (``payload["chat_id"]``),
+    the sender's address for e-mail."""
+    if message.channel in ("sms", "whatsapp"):
+        return sender_normalise(message.sender)
+    if message.channel == "telegram":
+        return message.payload.get("chat_id") and str(message.payload["chat_id"]) or message.sender
+    return message.sender
+
+
 def _reply(message: InboundMessage, text: str, reference: str = "") -> None:
+    """The answer, on the channel the message came by, written to the outbox now (sent by
+    the worker). One reply per inbound message: a redelivered message is not answered twice."""
     outbox_enqueue(
-        channel=message.channel, recipient=sender_normalise(message.sender), template="sms_reply",
-        payload={"text": text, "segments": sms_segments(text), "reference": reference, "gateway": message.gateway},
+        channel=message.channel, recipient=reply_recipient(message), template="channel_reply",
+        payload={
+            "text": text, "reference": reference, "gateway": message.gateway,
+            # e-mail threading: answer under the citizen's own subject and message id
+            "subject": message.payload.get("subject", ""), "in_reply_to": message.payload.get("message_id", ""),
+        },
         dedupe_key=f"inbound:{message.pk}:reply",
     )
 
@@ -217,7 +242,7 @@ def _answer(message: InboundMessage, command: IntakeCommand) -> None:
         _reply(message, _("Nomor laporan tidak dikenali. Contoh: CEK 2611-K7QX-M9P3"))
         return
     ref = command.reference
-    report = report_get_for_phone(reference=ref, phone=sender_normalise(message.sender))
+    report = report_get_for_sender(reference=ref, channel=message.channel, sender=reply_recipient(message))
     if report is None:
         # The same answer for a missing report and for somebody else's (rule of the house 3).
         _reply(message, _("Laporan %(ref)s tidak ditemukan untuk nomor Anda. Periksa kembali nomor laporan.") % {"ref": ref}, ref)
@@ -240,18 +265,20 @@ def _answer(message: InboundMessage, command: IntakeCommand) -> None:
         _reply(message, text % {"ref": ref}, ref)
         return
     action = _ADD_ACTION.get(report.status, Action.ADD_INFORMATION)
-    if _add(report, action, command.text):
+    if _add(report, action, command.text, attachments=command.attachments):
         _reply(message, _("Informasi tambahan untuk laporan %(ref)s sudah kami terima. Terima kasih.") % {"ref": ref}, ref)
     else:
         _reply(message, _("Laporan %(ref)s tidak dapat ditambah informasi pada status ini: %(status)s.")
                % {"ref": ref, "status": Status(report.status).label}, ref)
 
 
-def _add(report, action: Action, note: str) -> bool:
+def _add(report, action: Action, note: str, attachments=()) -> bool:
     try:
         with transaction.atomic():
             report_transition(report=report, action=action, actor=ReporterToken(report.pk),
-                              expected_status=report.status, note=note)
+                              expected_status=report.status, note=note or _("(lampiran)"))
+            if attachments:
+                report_attachments_add(report=report, uploads=list(attachments))
     except (InvalidTransition, StaleState):
         return False
     return True

@@ -2,6 +2,7 @@
 the change that caused it, then sent at least once by a worker (rule of the house 5).
 Delivery state is kept apart from the report's workflow state."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,3 +34,24 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.channel} ({self.state})"
+
+
+class NotificationTemplate(models.Model):
+    """An official's override of one shipped message (message_defaults.DEFAULTS) in one
+    language. No row means the default is used; deleting the row resets it."""
+
+    key = models.CharField(max_length=64)
+    variant = models.CharField(max_length=10)  # subject | body | short
+    language = models.CharField(max_length=8)  # id | en
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["key", "variant", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "variant", "language"], name="notifications_unique_template"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}.{self.variant} [{self.language}]"

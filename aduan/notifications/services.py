@@ -15,11 +15,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Outbox
+from .render import message_render
 from .sms import send_sms
+from .telegram import send_telegram
+from .whatsapp import send_whatsapp
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +38,8 @@ def outbox_enqueue(*, channel: str, recipient: str, template: str, payload: dict
 
 
 def _send_email(row: Outbox) -> None:
-    context = {**row.payload, "public_url": settings.ADUAN_PUBLIC_URL}
-    subject = render_to_string(f"notifications/{row.template}.subject.txt", context).strip()
-    body = render_to_string(f"notifications/{row.template}.txt", context)
+    subject = " ".join(message_render(row.template, "subject", row.payload).split())
+    body = message_render(row.template, "body", row.payload)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.recipient], fail_silently=False)
 
 
@@ -46,11 +47,13 @@ def _send_internal(row: Outbox) -> None:
     """Officials' in-app notifications: the row itself is the notification."""
 
 
-# Channel → sender. WhatsApp and Telegram register here in their own issue.
+# Channel → sender.
 SENDERS: dict[str, Callable[[Outbox], None]] = {
     "email": _send_email,
     "internal": _send_internal,
     "sms": send_sms,  # backend chosen by ADUAN_SMS_BACKEND (notifications/sms.py)
+    "whatsapp": send_whatsapp,  # WhatsApp Cloud API (notifications/whatsapp.py)
+    "telegram": send_telegram,  # Telegram Bot API (notifications/telegram.py)
 }
 
 

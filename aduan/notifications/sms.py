@@ -8,8 +8,8 @@ Backends (a dotted path to a class with ``send(to, segments)`` also works):
 - ``twilio``: Twilio REST ``messages.create`` per segment, with ``TWILIO_ACCOUNT_SID``,
   ``TWILIO_AUTH_TOKEN`` and ``TWILIO_FROM_NUMBER``.
 
-The text is rendered from ``notifications/<template>.sms.txt`` (or taken from the
-payload's ``segments``/``text`` for intake's ``sms_reply`` rows) and made GSM-7-safe with
+The text is the message's ``short`` variant (notifications/render.py: an official's
+override or the shipped default; intake's ``channel_reply`` rows carry their text) and made GSM-7-safe with
 ``sms_text.sms_segments``. Any exception propagates, so ``outbox_send_due`` retries the row.
 """
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 from .models import Outbox
+from .render import message_render
 from .sms_text import sms_segments
 
 logger = logging.getLogger("aduan.sms")
@@ -86,11 +86,10 @@ def get_backend():
 
 def sms_render(row: Outbox) -> list[str]:
     """The GSM-7-safe segments for an outbox row."""
-    if row.template == "sms_reply":  # intake's replies carry their text already
-        text = row.payload.get("text") or "".join(row.payload.get("segments") or [])
-        return sms_segments(text)
-    context = {**row.payload, "public_url": settings.ADUAN_PUBLIC_URL}
-    text = " ".join(render_to_string(f"notifications/{row.template}.sms.txt", context).split())
+    if row.template in ("sms_reply", "channel_reply") and not row.payload.get("text"):
+        return sms_segments("".join(row.payload.get("segments") or []))
+    template = "channel_reply" if row.template == "sms_reply" else row.template
+    text = " ".join(message_render(template, "short", row.payload).split())
     if row.template == "report_submitted":
         # The tracking link only if the whole confirmation still fits one SMS.
         with_link = f"{text} Pantau: {row.payload.get('track_url', '')}"

@@ -76,6 +76,16 @@ class Report(models.Model):
     reporter_name = models.CharField(max_length=150, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=20, blank=True)
+    # Where the reporter is answered on the channel they used when that is neither the phone
+    # nor the e-mail above: a Telegram chat id. Read only by notify.py.
+    reply_address = models.CharField(max_length=100, blank=True)
+
+    # Who brought the report in, when it was not the reporter: the call-centre or paper-box
+    # operator who entered it, or the monitoring device (CCTV analytics, sensor) that saw it.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text=_("Operator yang mencatat laporan atas nama pelapor."))
+    device_identity = models.CharField(max_length=100, blank=True, db_index=True,
+                                       help_text=_("Laporan mesin: identitas perangkat pemantau (CCTV, sensor)."))
 
     # Routing.
     suggested_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -1,8 +1,7 @@
 """Which outbox rows a report change writes. Called inside report_transition's transaction.
 
-- The reporter hears about every public step, on the channel they used (e-mail, or SMS for a report that came by SMS;
-  SMS is sent by notifications/sms.py; WhatsApp/Telegram senders come with their channel issue), including "not our
-  authority" (the citizen is told the report is being re-routed).
+- The reporter hears about every public step on their chosen channel (account) or the channel they used
+  (``_reporter_address``), including "not our authority" (the citizen is told the report is being re-routed).
 - Reporters of linked duplicates hear the canonical report's public progress.
 - Officials get internal notifications: the agency on disposition, the coordinator on a
   return, the escalation target on escalation.
@@ -27,11 +26,26 @@ EVENT_HOOKS: list[Callable[[Report, Event], None]] = []
 
 
 def _reporter_address(report: Report) -> tuple[str, str] | None:
-    email = report.reporter_email or (report.reporter.email if report.reporter_id else "")
+    """(channel, recipient) for telling the reporter, or None when there is no way back.
+
+    A reporter with an account who chose a channel is told there; otherwise on the channel
+    the report came by (SMS, WhatsApp and Telegram answer where they were asked), else by
+    e-mail, else by SMS to the phone a call-centre or paper report left."""
+    user = report.reporter if report.reporter_id else None
+    email = report.reporter_email or (user.email if user else "")
+    phone = report.reporter_phone or (user.phone if user else "")
+    chosen = getattr(user, "notify_channel", "") if user else ""
+    if chosen == "email" and email:
+        return "email", email
+    if chosen in ("sms", "whatsapp") and phone:
+        return chosen, phone
+    if report.channel in (Channel.SMS, Channel.WHATSAPP) and report.reporter_phone:
+        return report.channel, report.reporter_phone
+    if report.channel == Channel.TELEGRAM and report.reply_address:
+        return "telegram", report.reply_address
     if email:
         return "email", email
-    # A report that came by SMS is answered by SMS (issue #5: reply on the channel used).
-    if report.channel == Channel.SMS and report.reporter_phone:
+    if report.channel in (Channel.CALL_CENTRE, Channel.PAPER) and report.reporter_phone:
         return "sms", report.reporter_phone
     return None
 

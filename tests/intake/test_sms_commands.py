@@ -46,9 +46,10 @@ def test_cek_by_the_reporter_answers_the_status(report, keyword):
     message = sms(f"{keyword} {report.reference}")
     assert message.state == "command_answered" and message.report == report
     row = reply_to(message)
-    assert (row.channel, row.recipient, row.template) == ("sms", PHONE, "sms_reply")
+    assert (row.channel, row.recipient, row.template) == ("sms", PHONE, "channel_reply")
     assert row.payload["text"] == f"Laporan {report.reference}: Menunggu verifikasi."
-    assert row.payload["segments"] == [row.payload["text"]]
+    from aduan.notifications.sms import sms_render
+    assert sms_render(row) == [row.payload["text"]]  # one GSM-7 segment
 
 
 def test_reference_may_be_typed_without_dashes_or_split_in_three(report):

@@ -70,7 +70,7 @@ def test_report_event_carries_reference_status_and_agency_unescaped():
 
 def test_a_long_intake_reply_is_split_into_gsm7_segments():
     text = "Informasi tambahan untuk laporan 2611-ABCD-EFGH sudah kami terima — terima kasih. " * 4
-    outbox_enqueue(channel="sms", recipient=PHONE, template="sms_reply",
+    outbox_enqueue(channel="sms", recipient=PHONE, template="channel_reply",
                    payload={"text": text, "segments": [], "reference": "2611-ABCD-EFGH", "gateway": "generic"},
                    dedupe_key="r1")
     outbox_send_due()

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .base import IntakeCommand, IntakeDraft, ParseError
+from .base import Ignore, IntakeCommand, IntakeDraft, IntakeReply, ParseError
+from .email import email_parse
 from .sms import sms_parse
+from .telegram import telegram_parse
+from .whatsapp import whatsapp_parse
 
-__all__ = ["ADAPTERS", "IntakeCommand", "IntakeDraft", "ParseError"]
+__all__ = ["ADAPTERS", "Ignore", "IntakeCommand", "IntakeDraft", "IntakeReply", "ParseError"]
 
 ADAPTERS: dict[str, Callable] = {
     "sms": sms_parse,
+    "email": email_parse,
+    "whatsapp": whatsapp_parse,
+    "telegram": telegram_parse,
 }

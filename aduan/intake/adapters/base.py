@@ -14,19 +14,36 @@ class ParseError(DomainError):
     code = "unparseable"
 
 
+class Ignore(DomainError):
+    """The message is not from a person (an auto-reply, a bounce, a delivery receipt): it is
+    kept with ``state = ignored`` and this reason, and nothing is answered."""
+
+    code = "ignored"
+
+
 @dataclass
 class IntakeDraft:
-    """What a channel knows about a new report; the service fills the rest."""
+    """What a channel knows about a new report; the service fills the rest.
+
+    ``attachments`` are ``reports.attachments.AttachmentUpload`` objects (content in
+    memory), checked by ``report_submit`` like any upload."""
 
     title: str
     body: str
     channel: str
     incident_date: date
     kind: str = "complaint"
+    category: str | None = None  # slug
+    region_code: str | None = None
+    address: str = ""
+    latitude: float | str | None = None
+    longitude: float | str | None = None
     reporter_name: str = ""
     reporter_email: str = ""
     reporter_phone: str = ""
+    reply_address: str = ""  # e.g. a Telegram chat id
     attachments: list = field(default_factory=list)
+    location_from_photo: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,3 +51,11 @@ class IntakeCommand:
     verb: str  # "status" | "add" | "withdraw"
     reference: str | None  # canonical reference, or None when what was typed cannot be one
     text: str = ""
+    attachments: tuple = ()  # AttachmentUpload objects sent with added information (e-mail)
+
+
+@dataclass(frozen=True)
+class IntakeReply:
+    """A guided conversation goes on: send ``text`` back and wait for the next message."""
+
+    text: str

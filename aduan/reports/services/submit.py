@@ -58,6 +58,11 @@ class ReportDraft:
     # The reporter chose to share the photo's location: when no coordinates were given, the
     # first photo's EXIF GPS becomes the report's position. The stored photo never keeps it.
     location_from_photo: bool = False
+    # Channel plumbing (issue #5): the Telegram chat id to answer on; the operator who
+    # entered the report for a caller or a paper form; the monitoring device that saw it.
+    reply_address: str = ""
+    entered_by: object | None = None
+    device_identity: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ def _validate(draft: ReportDraft, now: datetime) -> tuple[dict, list[CleanAttach
         err("reporter_phone", _("Nomor telepon tidak valid."))
     clean["reporter_phone"] = phone or ""
     clean["reporter_name"] = (draft.reporter_name or "").strip()[:150]
+    clean["reply_address"] = (draft.reply_address or "").strip()[:100]
+    clean["device_identity"] = (draft.device_identity or "").strip()[:100]
 
     clean["suggested_agency"] = None
     if draft.suggested_agency_id:
@@ -224,6 +231,9 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
             reporter_email=clean["reporter_email"] or (reporter.email if reporter else ""),
             reporter_phone=clean["reporter_phone"] or (reporter.phone if reporter else ""),
             suggested_agency=clean["suggested_agency"],
+            reply_address=clean["reply_address"],
+            entered_by=draft.entered_by if getattr(draft.entered_by, "is_authenticated", False) else None,
+            device_identity=clean["device_identity"],
             resolution_tier=clean["category"].default_tier if clean["category"] else "",
             submitted_at=now,
             status=Status.SUBMITTED,
@@ -249,8 +259,31 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
             report=report, at=now, action="submit", actor=reporter, actor_kind="reporter",
             to_status=Status.SUBMITTED, is_public=True,
             data={"channel": report.channel, "attachments": len(attachments), "late_filing_warning": report.late_filing_warning,
-                  "clock_used": clock_used},
+                  "clock_used": clock_used,
+                  **({"entered_by": report.entered_by_id} if report.entered_by_id else {}),
+                  **({"device": report.device_identity} if report.device_identity else {})},
         )
-        audit_log(actor=reporter, action="report_submit", obj=report, data={"event": event.pk, "channel": report.channel})
+        audit_log(actor=reporter or report.entered_by, action="report_submit", obj=report,
+                  data={"event": event.pk, "channel": report.channel,
+                        **({"entered_by": report.entered_by_id} if report.entered_by_id else {})})
         notify_reporter_submitted(report, token)
     return SubmitResult(report=report, token=token)
+
+
+def report_attachments_add(*, report: Report, uploads: list[AttachmentUpload]) -> list[Attachment]:
+    """Files that came with added information (an e-mail reply, a chat photo) for a report
+    that exists. Checked like any upload; raises ValidationFailed and stores nothing if one
+    is refused. Call inside the transaction that records the information's event."""
+    clean, errors = attachments_clean(list(uploads))
+    if errors:
+        raise ValidationFailed(field_errors={"attachments": errors})
+    saved = []
+    for item in clean:
+        attachment = Attachment(
+            report=report, original_name=item.original_name, content_type=item.content_type,
+            extension=item.extension, size=len(item.content), sha256=item.sha256,
+        )
+        attachment.file.save("upload", ContentFile(item.content), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
