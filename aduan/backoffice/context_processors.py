@@ -14,4 +14,13 @@ def backoffice_nav(request):
             return False
         return user_has_perm_anywhere(user, "agency_manage") or user_has_perm_anywhere(user, "membership_manage")
 
-    return {"can_manage_directory": SimpleLazyObject(can_manage_directory)}
+    def has(code: str):
+        def check() -> bool:
+            return user is not None and user.is_authenticated and user_has_perm_anywhere(user, code)
+        return SimpleLazyObject(check)
+
+    return {
+        "can_manage_directory": SimpleLazyObject(can_manage_directory),
+        "can_operate_intake": has("intake_operate"),
+        "can_manage_templates": has("notification_templates_manage"),
+    }

@@ -10,4 +10,8 @@ urlpatterns = [
     # Directory management (agencies, coverage, categories, time limits, calendars, officials).
     path("direktori/", include("aduan.backoffice.urls_directory")),
     path("pengiriman/", include("aduan.backoffice.views_dispatch")),
+    # Call-centre and paper-box entry, the intake operator queue, monitoring devices (issue #5).
+    path("penerimaan/", include("aduan.backoffice.urls_intake")),
+    # Message templates sent to citizens and officials (issue #5).
+    path("templat/", include("aduan.backoffice.urls_templates")),
 ]

@@ -238,3 +238,46 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")  # validates X-Twili
 ADUAN_SMS_BACKEND = os.environ.get("ADUAN_SMS_BACKEND", "console")  # console | locmem | twilio | dotted path
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")  # E.164 number or messaging sender
+
+# --- E-mail intake (docs/channels.md) ---------------------------------------------------
+# IMAP polling: empty host = polling off. The mailbox's messages are fetched, stored and
+# moved to INTAKE_IMAP_DONE_FOLDER (or flagged \Seen when that folder is empty).
+INTAKE_IMAP_HOST = os.environ.get("INTAKE_IMAP_HOST", "")
+INTAKE_IMAP_PORT = int(os.environ.get("INTAKE_IMAP_PORT", "993"))
+INTAKE_IMAP_SSL = env_bool("INTAKE_IMAP_SSL", True)
+INTAKE_IMAP_USER = os.environ.get("INTAKE_IMAP_USER", "")
+INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
+INTAKE_IMAP_FOLDER = os.environ.get("INTAKE_IMAP_FOLDER", "INBOX")
+INTAKE_IMAP_DONE_FOLDER = os.environ.get("INTAKE_IMAP_DONE_FOLDER", "")
+# Replies thread to a report by "[<reference>]" in the subject or by a per-report address:
+# "{reference}" is replaced, e.g. "lapor+{reference}@aduan.example.go.id". Empty: subject only.
+ADUAN_EMAIL_REPLY_ADDRESS = os.environ.get("ADUAN_EMAIL_REPLY_ADDRESS", "")
+# Provider inbound webhooks (django-anymail): /intake/email/anymail/<provider>/inbound/
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),  # "user:password" basic auth on the webhook
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
+
+# --- WhatsApp Business Cloud API (docs/channels.md) ---------------------------------------
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")  # the webhook verification handshake
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")  # checks X-Hub-Signature-256; empty: webhook answers 503
+WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")  # Graph API bearer token (sending, media download)
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_GRAPH_URL = os.environ.get("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v21.0")
+
+# --- Telegram bot (docs/channels.md) -------------------------------------------------------
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")  # X-Telegram-Bot-Api-Secret-Token; empty: 503
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org")
+
+# --- City monitoring devices (docs/channels.md) ---------------------------------------------
+# Detections of the same category within this distance and time of an open machine report
+# are merged into it instead of opening a new report.
+DEVICE_MERGE_METRES = int(os.environ.get("DEVICE_MERGE_METRES", "100"))
+DEVICE_MERGE_HOURS = int(os.environ.get("DEVICE_MERGE_HOURS", "72"))
+
+# --- Notifications ------------------------------------------------------------------------------
+# Reminder to the reporter this many working days before a responded report closes itself.
+ADUAN_AUTOCLOSE_REMINDER_DAYS = int(os.environ.get("ADUAN_AUTOCLOSE_REMINDER_DAYS", "2"))
+# Officials are warned when a deadline is this many hours away.
+ADUAN_DEADLINE_WARNING_HOURS = int(os.environ.get("ADUAN_DEADLINE_WARNING_HOURS", "24"))
