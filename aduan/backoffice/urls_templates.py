@@ -1,3 +1,1 @@
-from django.urls import path  # noqa: F401
-
-urlpatterns: list = []
+from .views_templates import urlpatterns  # noqa: F401  (the pages and their routes live together)

@@ -282,3 +282,38 @@ def _add(report, action: Action, note: str, attachments=()) -> bool:
     except (InvalidTransition, StaleState):
         return False
     return True
+
+
+def inbound_sweep_incomplete(*, older_than=None, now: datetime | None = None) -> int:
+    """Concatenated SMS whose parts never all arrived go to the operator queue with the
+    parts that did, joined in order with a marker for each gap — nothing is lost waiting
+    for a part the network dropped. Run periodically; the head row is locked and only a
+    head still waiting is moved, so a late part and the sweep never both act."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    cutoff = now - (older_than or timedelta(hours=1))
+    moved = 0
+    heads = InboundMessage.objects.filter(state=InboundMessage.State.WAITING_PARTS, received_at__lte=cutoff)
+    for head_id in list(heads.values_list("pk", flat=True)):
+        with transaction.atomic():
+            head = InboundMessage.objects.select_for_update().get(pk=head_id)
+            if head.state != InboundMessage.State.WAITING_PARTS:
+                continue
+            parts = {p.part_number: p for p in InboundMessage.objects.filter(
+                channel=head.channel, part_of=head.part_of, part_number__isnull=False, pk__gt=head.pk).order_by("pk")}
+            later = InboundMessage.objects.filter(channel=head.channel, part_of=head.part_of,
+                                                  part_number__isnull=True, pk__gt=head.pk).order_by("pk").first()
+            if later is not None:  # parts after the next head belong to the next message
+                parts = {n: p for n, p in parts.items() if p.pk < later.pk}
+            total = head.part_total or 0
+            missing = [n for n in range(1, total + 1) if n not in parts]
+            head.text = "".join(parts[n].text if n in parts else " […] " for n in range(1, total + 1)).strip()
+            head.attachments = [a for n in sorted(parts) for a in parts[n].attachments]
+            head.state = InboundMessage.State.NEEDS_OPERATOR
+            head.reason = _("SMS bersambung tidak lengkap: bagian %(missing)s dari %(total)s tidak pernah tiba.") % {
+                "missing": ", ".join(str(n) for n in missing), "total": total}
+            head.handled_at = now
+            head.save()
+            moved += 1
+    return moved

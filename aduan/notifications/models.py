@@ -14,6 +14,10 @@ class Outbox(models.Model):
         SENDING = "sending", _("Sedang dikirim")
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
+        # An official's e-mail kept for their daily digest (never claimed by the worker);
+        # "digested" once it went out inside a digest e-mail.
+        HELD = "held", _("Menunggu ringkasan harian")
+        DIGESTED = "digested", _("Terkirim dalam ringkasan")
 
     created_at = models.DateTimeField(auto_now_add=True)
     channel = models.CharField(max_length=20, help_text=_("email, sms, whatsapp, telegram, internal, …"))

@@ -29,12 +29,44 @@ MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 30
 
 
-def outbox_enqueue(*, channel: str, recipient: str, template: str, payload: dict, dedupe_key: str) -> Outbox:
-    row, _ = Outbox.objects.get_or_create(
+def outbox_enqueue(
+    *, channel: str, recipient: str, template: str, payload: dict, dedupe_key: str, hold_for_digest: bool = False,
+) -> Outbox:
+    """Write one notification (idempotent on ``dedupe_key``). ``hold_for_digest``: an
+    official's e-mail that waits for their daily digest instead of going out now."""
+    row, created = Outbox.objects.get_or_create(
         dedupe_key=dedupe_key,
-        defaults={"channel": channel, "recipient": recipient, "template": template, "payload": payload},
+        defaults={"channel": channel, "recipient": recipient, "template": template, "payload": payload,
+                  "state": Outbox.State.HELD if hold_for_digest else Outbox.State.PENDING},
     )
+    row.created = created  # False for a repeat of the same cause
     return row
+
+
+def outbox_digest(*, now=None) -> int:
+    """Turn each recipient's held e-mails into one ``official_digest`` e-mail (sent by the
+    worker like any row). Run daily; the held rows become ``digested`` in the same
+    transaction, so a crash leaves either both or neither. Returns the digests written."""
+    now = now or timezone.now()
+    written = 0
+    recipients = (Outbox.objects.filter(state=Outbox.State.HELD, channel="email")
+                  .values_list("recipient", flat=True).distinct().order_by("recipient"))
+    for recipient in list(recipients):
+        with transaction.atomic():
+            rows = list(Outbox.objects.select_for_update().filter(
+                state=Outbox.State.HELD, channel="email", recipient=recipient).order_by("id"))
+            if not rows:
+                continue
+            language = rows[-1].payload.get("language") or settings.LANGUAGE_CODE
+            with translation.override(language):
+                items = [{"subject": " ".join(message_render(r.template, "subject", r.payload).split()),
+                          "reference": r.payload.get("reference", "")} for r in rows]
+            outbox_enqueue(channel="email", recipient=recipient, template="official_digest",
+                           payload={"items": items, "language": language},
+                           dedupe_key=f"digest:{recipient}:{rows[0].pk}-{rows[-1].pk}")
+            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(state=Outbox.State.DIGESTED, sent_at=now)
+            written += 1
+    return written
 
 
 def _send_email(row: Outbox) -> None:

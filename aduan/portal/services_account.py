@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from aduan.accounts.login_codes import identifier_normalise, login_code_issue, login_code_verify
 from aduan.accounts.models import User
+from aduan.audit.services import audit_log
 from aduan.core.errors import ValidationFailed
 from aduan.notifications.services import outbox_enqueue
 
@@ -32,3 +33,24 @@ def citizen_login_code_verify(*, identifier: str, code: str, now: datetime) -> U
         # Officials always sign in with password + second factor.
         raise ValidationFailed(field_errors={"code": [_("Akun petugas masuk melalui halaman petugas.")]})
     return user
+
+
+def citizen_notify_channels(user) -> list[tuple[str, str]]:
+    """The channels this citizen can choose: e-mail and phone channels only when the account
+    has that address (a phone is on an account only after a sign-in code reached it)."""
+    choices = [(User.NotifyChannel.DEFAULT.value, User.NotifyChannel.DEFAULT.label)]
+    if user.email:
+        choices.append((User.NotifyChannel.EMAIL.value, User.NotifyChannel.EMAIL.label))
+    if user.phone:
+        choices += [(User.NotifyChannel.SMS.value, User.NotifyChannel.SMS.label),
+                    (User.NotifyChannel.WHATSAPP.value, User.NotifyChannel.WHATSAPP.label)]
+    return choices
+
+
+def citizen_notify_channel_set(*, user, channel: str) -> None:
+    """Where progress on the citizen's reports is sent (reports/notify.py reads it)."""
+    if channel not in {value for value, _label in citizen_notify_channels(user)}:
+        raise ValidationFailed(field_errors={"notify_channel": [_("Pilihan kanal ini tidak tersedia untuk akun Anda.")]})
+    user.notify_channel = channel
+    user.save(update_fields=["notify_channel"])
+    audit_log(actor=user, action="citizen_notify_channel_set", obj=user, data={"channel": channel})

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from aduan.core.errors import DomainError
 
-from .services_account import citizen_login_code_send, citizen_login_code_verify
+from .services_account import (
+    citizen_login_code_send,
+    citizen_login_code_verify,
+    citizen_notify_channel_set,
+    citizen_notify_channels,
+)
 
 SESSION_KEY = "citizen_login_identifier"
 
@@ -56,3 +62,21 @@ def login_code(request):
 def logout_view(request):
     logout(request)
     return redirect("/")
+
+
+@login_required(login_url="/masuk/")
+def notify_settings(request):
+    """/akun/pemberitahuan/: where progress on the citizen's reports is sent."""
+    choices = citizen_notify_channels(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            citizen_notify_channel_set(user=request.user, channel=request.POST.get("notify_channel", ""))
+        except DomainError as exc:
+            error = exc.field_errors.get("notify_channel", [exc.message])[0]
+        else:
+            messages.success(request, _("Pilihan pemberitahuan disimpan."))
+            return redirect("/akun/pemberitahuan/")
+    return render(request, "portal/notify_settings.html", {
+        "choices": choices, "current": request.user.notify_channel, "error": error,
+    }, status=400 if error else 200)

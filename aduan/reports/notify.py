@@ -10,10 +10,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from aduan.accounts.selectors import officials_with_perm
+from aduan.agencies.models import Agency
 from aduan.notifications.services import outbox_enqueue
 
 from .models import Channel, Event, Report
@@ -99,5 +103,54 @@ def notify_event(report: Report, event: Event) -> None:
     if internal_to:
         outbox_enqueue(channel="internal", recipient=internal_to, template="report_event",
                        payload=payload, dedupe_key=f"event:{event.pk}:internal")
+    _notify_officials(report, event)
     for hook in EVENT_HOOKS:
         hook(report, event)
+
+
+_TZ_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def local_label(moment: datetime | None, agency: Agency | None) -> str:
+    """A deadline as officials read it: local date and time with WIB/WITA/WIT."""
+    if moment is None:
+        return ""
+    tz = getattr(agency, "timezone", "") or "Asia/Jakarta"
+    return f"{moment.astimezone(ZoneInfo(tz)):%d-%m-%Y %H:%M} {_TZ_NAMES.get(tz, tz)}"
+
+
+def official_email(user, *, template: str, payload: dict, dedupe_key: str) -> bool:
+    """One e-mail to an official, honouring their choice: now, in the daily digest, or not at
+    all. True when a new row was written."""
+    if not user.email or user.email_digest == "off":
+        return False
+    row = outbox_enqueue(channel="email", recipient=user.email, template=template, payload=payload,
+                         dedupe_key=dedupe_key, hold_for_digest=user.email_digest == "daily")
+    return row.created
+
+
+def _notify_officials(report: Report, event: Event) -> None:
+    """E-mail to the officials who must act: the agency's officers on a new assignment, the
+    coordinator's verifiers when an agency returns a report, the target on an escalation."""
+    base = {"reference": report.reference, "title": report.title, "note": event.note if event.is_public else ""}
+    if event.action == Action.VERIFY_DISPOSE and report.agency_id:
+        recipients = officials_with_perm(report.agency, "report_follow_up")
+        template = "official_assignment"
+        payload = {**base, "agency": report.agency.name,
+                   "due": local_label(report.first_response_due_at, report.agency)}
+    elif event.action == Action.NOT_AUTHORITY:
+        coordinator = report.coordinator
+        recipients = officials_with_perm(coordinator, "report_verify")
+        template = "official_assignment"
+        payload = {**base, "agency": coordinator.name if coordinator else "Admin nasional",
+                   "due": local_label(report.verify_due_at, coordinator)}
+    elif event.action in (Action.ESCALATE, Action.INTERVENE):
+        target_id = event.data.get("target_agency_id")
+        target = Agency.objects.filter(pk=target_id).first() if target_id else None
+        recipients = officials_with_perm(target, "report_receive_escalation")
+        template = "official_escalation"
+        payload = {**base, "target": target.name if target else "Admin nasional"}
+    else:
+        return
+    for user in recipients:
+        official_email(user, template=template, payload=payload, dedupe_key=f"event:{event.pk}:official:{user.pk}")
