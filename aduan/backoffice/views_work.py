@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleState, ValidationFailed
+from aduan.intake.selectors_backoffice import report_origin
 from aduan.reports.policies import available_actions
 from aduan.reports.selectors import report_detail_for_staff, report_get_for_staff
 from aduan.reports.services.transition import report_transition
@@ -166,6 +167,7 @@ def _render_detail(request, report_id: int, *, bound: dict | None = None, alert:
     ]
     deadlines[0]["overdue"] = "verify" in detail["overdue"]
     return render(request, "backoffice/report_detail.html", {
+        "origin": report_origin(report=report),
         "r": detail, "status_label": Status(detail["status"]).label, "events": _event_rows(detail),
         "deadlines": deadlines, "action_forms": forms, "alert": alert,
         "error_forms": [f for f in forms if f["form"].is_bound and f["form"].errors],

@@ -26,6 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from aduan.intake.models import Device
 from aduan.reports.workflow import Status
 from tests.factories import submit
 from tests.reports.helpers import report_in
@@ -72,6 +73,8 @@ def credentials(directory, national_admin, agency_admin, citizen):
     sign_in_verified(session, agency_admin(directory.semarang))
     csrf = _get_new_csrf_string()
     spare = issue_key(national_admin, directory.semarang, "Cadangan")
+    Device.objects.create(identity="cctv-uji-01", name="CCTV uji", agency=directory.semarang,
+                          latitude=-6.99, longitude=110.42)
     return {
         "key": {"X-Api-Key": issue_key(national_admin, directory.semarang)},
         "citizen": {"Authorization": f"Bearer {citizen_token_for(citizen.email)}"},
@@ -90,6 +93,7 @@ def credentials(directory, national_admin, agency_admin, citizen):
             "public_report_support": {"reference": made[Status.DISPOSED].reference},
             "staff_report_get": {"id": made[Status.IN_PROGRESS].pk},
             "report_action": {"report": str(made[Status.IN_PROGRESS].pk)},
+            "device_observation_create": {"identity": "cctv-uji-01"},
         },
     }
 
@@ -133,5 +137,5 @@ def test_every_operation_answers_without_5xx_and_as_documented(wsgi_app, no_rate
                 _run(operation, strategy, headers, cookies)
             except Exception as exc:  # collect every operation's failure, then report them all
                 failures.append(f"{operation.label}:\n{exc}")
-    assert operations == 23
+    assert operations == 24
     assert not failures, "\n\n".join(failures)

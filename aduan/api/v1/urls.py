@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views_citizen as citizen
+from . import views_devices
 from . import views_directory as directory
 from . import views_keys as keys
 from . import views_official as official
@@ -50,5 +51,6 @@ urlpatterns = [
     path("regions/", directory.RegionListView.as_view(), name="regions"),
     path("regions/<str:code>/", directory.RegionDetailView.as_view(), name="region"),
     path("regions/<str:code>/children/", directory.RegionChildrenView.as_view(), name="region_children"),
+    path("devices/<str:identity>/observations/", views_devices.DeviceObservationView.as_view(), name="device_observations"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]
