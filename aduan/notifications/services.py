@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from .email import send_email
 from .models import Outbox
 from .render import message_render
 from .sms import send_sms
@@ -69,19 +69,13 @@ def outbox_digest(*, now=None) -> int:
     return written
 
 
-def _send_email(row: Outbox) -> None:
-    subject = " ".join(message_render(row.template, "subject", row.payload).split())
-    body = message_render(row.template, "body", row.payload)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [row.recipient], fail_silently=False)
-
-
 def _send_internal(row: Outbox) -> None:
     """Officials' in-app notifications: the row itself is the notification."""
 
 
 # Channel → sender.
 SENDERS: dict[str, Callable[[Outbox], None]] = {
-    "email": _send_email,
+    "email": send_email,  # SMTP or an anymail backend via EMAIL_BACKEND (notifications/email.py)
     "internal": _send_internal,
     "sms": send_sms,  # backend chosen by ADUAN_SMS_BACKEND (notifications/sms.py)
     "whatsapp": send_whatsapp,  # WhatsApp Cloud API (notifications/whatsapp.py)

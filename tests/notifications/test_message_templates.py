@@ -47,7 +47,8 @@ def test_admin_override_is_used_by_the_email_sender_and_reset_restores_default(c
 
     report, _token = submit()
     outbox_send_due()
-    assert mail.outbox[-1].subject == f"Nomor laporan Anda {report.reference} — terima kasih"
+    # the sender adds the [reference] tag replies thread by
+    assert mail.outbox[-1].subject == f"Nomor laporan Anda [{report.reference}] — terima kasih"
 
     # English is untouched by the Indonesian override
     assert message_render("report_submitted", "subject", {"reference": "X"}, language="en") == "Your report has been received: X"

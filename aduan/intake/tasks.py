@@ -1,0 +1,21 @@
+"""Periodic intake jobs (Huey). Thin: each calls one service.
+
+- ``intake_imap_poll_task``: every minute, when ``INTAKE_IMAP_HOST`` is set. A citizen who
+  writes an e-mail expects the confirmation with the reference soon; a minute is Huey's
+  granularity. The lock keeps a slow poll and the next one from fetching the same mailbox
+  at once (that would be harmless — storage is idempotent on Message-ID — but wasteful).
+"""
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from .email_inbound import imap_poll
+
+
+@db_periodic_task(crontab(minute="*"))
+def intake_imap_poll_task():
+    if not settings.INTAKE_IMAP_HOST:
+        return None
+    with lock_task("intake-imap-poll"):
+        return imap_poll()
