@@ -4,6 +4,8 @@
   writes an e-mail expects the confirmation with the reference soon; a minute is Huey's
   granularity. The lock keeps a slow poll and the next one from fetching the same mailbox
   at once (that would be harmless — storage is idempotent on Message-ID — but wasteful).
+- ``intake_sweep_incomplete_task``: every 15 minutes, concatenated SMS still missing parts
+  an hour after the first arrived go to the operator queue with what did arrive.
 """
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from .email_inbound import imap_poll
+from .services import inbound_sweep_incomplete
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -19,3 +22,8 @@ def intake_imap_poll_task():
         return None
     with lock_task("intake-imap-poll"):
         return imap_poll()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def intake_sweep_incomplete_task():
+    return inbound_sweep_incomplete()

@@ -63,3 +63,21 @@ def test_database_optimize_task_gives_sqlite_planner_statistics(db):
         cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
         assert cursor.fetchone() is not None
     assert database_optimize_task.call_local() == "optimized"
+
+
+def test_channel_and_notification_tasks_are_registered_and_run(directory, national_admin):
+    from huey.contrib.djhuey import HUEY
+
+    from aduan.intake.tasks import intake_sweep_incomplete_task
+    from aduan.notifications.tasks import outbox_digest_task
+    from aduan.reports.tasks import reminders_task
+
+    names = {t.name for t in HUEY._registry.periodic_tasks}
+    assert {"intake_imap_poll_task", "intake_sweep_incomplete_task", "outbox_digest_task", "reminders_task"} <= names
+    assert intake_sweep_incomplete_task.call_local() == 0
+    assert outbox_digest_task.call_local() == 0
+    report, _ = report_in(Status.RESPONDED, directory, national_admin)
+    report.autoclose_at = timezone.now() + timedelta(hours=5)  # closes itself today
+    report.save(update_fields=["autoclose_at"])
+    assert reminders_task.call_local()["autoclose_reminders"] == 1
+    assert reminders_task.call_local()["autoclose_reminders"] == 0
