@@ -28,7 +28,7 @@ from aduan.reports.workflow import Action, Status
 
 from .adapters import ADAPTERS, Ignore, IntakeCommand, IntakeDraft, IntakeReply, ParseError
 from .adapters.sms import sender_normalise
-from .models import InboundMessage
+from .models import Conversation, InboundMessage
 from .selectors import report_get_for_sender
 
 logger = logging.getLogger(__name__)
@@ -207,6 +207,8 @@ def _create_report(message: InboundMessage, draft: IntakeDraft) -> None:
         reporter_email=draft.reporter_email, reporter_phone=draft.reporter_phone, reply_address=draft.reply_address,
     ))
     message.report = result.report
+    if draft.conversation_id:
+        Conversation.objects.filter(pk=draft.conversation_id).update(report=result.report)
     message.state = InboundMessage.State.REPORT_CREATED
     message.reason = ""
 

@@ -179,7 +179,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The Huey consumer installs its own handler; do not print every line twice.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {
+        "huey": {"level": "INFO", "propagate": False},
+        # httpx logs request URLs at INFO, and the Telegram Bot API puts the bot token in
+        # the URL; python-telegram-bot logs message texts at DEBUG. Neither may reach logs.
+        "httpx": {"level": "WARNING"},
+        "telegram": {"level": "INFO"},
+    },
 }
 
 # --- REST API (issue #4) -----------------------------------------------------------------

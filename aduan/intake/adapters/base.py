@@ -44,6 +44,7 @@ class IntakeDraft:
     reply_address: str = ""  # e.g. a Telegram chat id
     attachments: list = field(default_factory=list)
     location_from_photo: bool = False
+    conversation_id: int | None = None  # the guided chat that collected it (linked to the report)
 
 
 @dataclass(frozen=True)
