@@ -25,7 +25,7 @@ def _operations(schema):
 
 def test_every_operation_documents_its_responses_errors_and_idempotency(schema):
     operations = _operations(schema)
-    assert len(operations) == 23
+    assert len(operations) == 24
     for method, path, op in operations:
         assert op.get("summary"), path
         codes = set(op["responses"])
@@ -43,6 +43,7 @@ def test_staff_operations_name_the_api_key_and_citizen_ones_the_token(schema):
     assert security[("get", "/api/v1/reports/{id}/")] == [{"apiKey": []}]
     assert security[("get", "/api/v1/inbox/{inbox}/")] == [{"apiKey": []}]
     assert security[("get", "/api/v1/me/reports/")] == [{"citizenToken": []}]
+    assert security[("post", "/api/v1/devices/{identity}/observations/")] == [{"apiKey": []}]
     assert security[("post", "/api/v1/agencies/{slug}/keys/")] == [{"officialSession": []}]
     assert set(schema["components"]["securitySchemes"]) == {"apiKey", "citizenToken", "officialSession"}
 
