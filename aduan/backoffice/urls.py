@@ -14,4 +14,6 @@ urlpatterns = [
     path("penerimaan/", include("aduan.backoffice.urls_intake")),
     # Message templates sent to citizens and officials (issue #5).
     path("templat/", include("aduan.backoffice.urls_templates")),
+    # The official's own e-mail preference (immediate, daily digest, none).
+    path("pengaturan/", include("aduan.backoffice.views_preferences")),
 ]

@@ -1,4 +1,4 @@
-"""axe-core on the message-template pages (list, editor, editor with an error and with a
+"""axe-core on the official's e-mail settings page, the message-template pages (list, editor, editor with an error and with a
 preview) and the citizen's notification settings page. Skipped without Chromium or
 axe-core on a developer machine; CI fails instead."""
 
@@ -18,6 +18,7 @@ def test_template_pages(page, live_server, directory, national_admin):
 
     use_session(page, sign_in_verified(Client(), national_admin), live_server)
     check(page, "/petugas/templat/")
+    check(page, "/petugas/pengaturan/")
     check(page, "/petugas/templat/report_event/body/en/")
     page.fill("textarea[name=text]", "{% load static %}")
     with page.expect_navigation():

@@ -103,3 +103,28 @@ def test_deadline_warning_once_per_deadline(directory, national_admin):
     assert {r.payload["what"] for r in rows} <= {"tanggapan pertama", "penyelesaian"}
     assert deadline_warnings(now=before + timedelta(minutes=30)) == 0  # idempotent
     assert len([r for r in official_mail(officer.email) if r.template == "official_deadline"]) == len(rows)
+
+
+def test_official_chooses_the_digest_on_their_settings_page(client, directory, national_admin):
+    from ..backoffice.test_work_support import sign_in_verified
+
+    officer = member(Role.LIAISON_OFFICER, directory.dishub_semarang, username="penghubung-atur")
+    sign_in_verified(client, officer)
+    page = client.get("/petugas/pengaturan/")
+    assert page.status_code == 200 and officer.email in page.content.decode()
+    assert client.post("/petugas/pengaturan/", {"email_digest": "daily"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.email_digest == "daily"
+    report_in(Status.DISPOSED, directory, national_admin)
+    assert [r.state for r in official_mail(officer.email)] == [Outbox.State.HELD]
+    bad = client.post("/petugas/pengaturan/", {"email_digest": "hourly"})
+    assert bad.status_code == 400
+    officer.refresh_from_db()
+    assert officer.email_digest == "daily"
+
+
+def test_settings_page_needs_a_signed_in_official(client, citizen):
+    response = client.get("/petugas/pengaturan/")
+    assert response.status_code == 302 and "/petugas/masuk/" in response["Location"]
+    client.force_login(citizen)
+    assert client.get("/petugas/pengaturan/").status_code in (302, 403)
