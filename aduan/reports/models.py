@@ -87,6 +87,12 @@ class Report(models.Model):
     device_identity = models.CharField(max_length=100, blank=True, db_index=True,
                                        help_text=_("Laporan mesin: identitas perangkat pemantau (CCTV, sensor)."))
 
+    # Emergencies (issue #6): recognised at submission; the citizen is told to call 112 at
+    # once and the report goes to the agency with authority flagged urgent.
+    is_urgent = models.BooleanField(default=False, db_index=True)
+    emergency_kind = models.CharField(max_length=20, blank=True,
+                                      help_text=_("fire, accident, medical, crime, disaster"))
+
     # Routing.
     suggested_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                          help_text=_("Instansi tujuan yang dipilih pelapor (opsional)."))

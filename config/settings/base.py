@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "aduan.regions",
     "aduan.agencies",
     "aduan.standards",
+    "aduan.routing",
     "aduan.notifications",
     "aduan.reports",
     "aduan.portal",
