@@ -83,7 +83,7 @@ def changes_from_agency_system(agency_id: int):
 
 
 def deliveries_enqueue_for_event(report: Report, event: Event) -> Delivery | None:
-    if event.action == Action.VERIFY_DISPOSE:
+    if event.action in (Action.VERIFY_DISPOSE, Action.AUTO_DISPOSE):
         agency, kind = report.agency, Delivery.Kind.REPORT
     else:
         if not event.is_public:

@@ -31,6 +31,7 @@ REPORTER_ACTIONS: tuple[Action, ...] = tuple(a for a, t in TRANSITIONS.items() i
 TIMELINE_LABELS = {
     "submit": _("Laporan dikirim"),
     Action.VERIFY_DISPOSE: _("Diverifikasi dan diteruskan ke instansi"),
+    Action.AUTO_DISPOSE: _("Diteruskan otomatis ke instansi yang berwenang"),
     Action.POSTPONE: _("Verifikasi ditunda"),
     Action.ARCHIVE: _("Laporan diarsipkan"),
     Action.START_FOLLOW_UP: _("Instansi mulai menindaklanjuti"),

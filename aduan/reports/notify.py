@@ -93,7 +93,7 @@ def notify_event(report: Report, event: Event) -> None:
                                payload={**payload, "via_duplicate": dup.reference},
                                dedupe_key=f"event:{event.pk}:dup:{dup.pk}")
     internal_to = None
-    if event.action == Action.VERIFY_DISPOSE:
+    if event.action in (Action.VERIFY_DISPOSE, Action.AUTO_DISPOSE):
         internal_to = report.agency_id and f"agency:{report.agency_id}"
     elif event.action == Action.NOT_AUTHORITY:
         internal_to = f"agency:{report.coordinator_id}" if report.coordinator_id else "national"
@@ -133,7 +133,7 @@ def _notify_officials(report: Report, event: Event) -> None:
     """E-mail to the officials who must act: the agency's officers on a new assignment, the
     coordinator's verifiers when an agency returns a report, the target on an escalation."""
     base = {"reference": report.reference, "title": report.title, "note": event.note if event.is_public else ""}
-    if event.action == Action.VERIFY_DISPOSE and report.agency_id:
+    if event.action in (Action.VERIFY_DISPOSE, Action.AUTO_DISPOSE) and report.agency_id:
         recipients = officials_with_perm(report.agency, "report_follow_up")
         template = "official_assignment"
         payload = {**base, "agency": report.agency.name,

@@ -169,7 +169,7 @@ def deadlines_replay(report: Report) -> dict[str, datetime | None]:
         at = event.at
         if event.action == "submit" and clock:
             out["verify_due_at"] = _calendar_from_key(clock, at).add_working_days(at, clock["verify_days"])
-        elif event.action == "verify_dispose" and clock.get("clock") == "started":
+        elif event.action in ("verify_dispose", "auto_dispose") and clock.get("clock") == "started":
             cal = _calendar_from_key(clock, at)
             out["first_response_due_at"] = cal.add_working_days(at, clock["first_response_days"])
             out["resolution_due_at"] = cal.add_working_days(at, clock["resolution_days"])

@@ -37,6 +37,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Selesai")
 
 
+# The actions that hand a report to an agency (a verifier's, or routing's automatic one).
+DISPOSE_ACTIONS = frozenset({"verify_dispose", "auto_dispose"})
 OPEN_STATUSES = frozenset(Status) - {Status.ARCHIVED, Status.CLOSED}
 # Statuses in which the public may see a report (LAPOR! publishes every forwarded report).
 PUBLISHED_STATUSES = frozenset({
@@ -50,6 +52,7 @@ AGENCY_OWES_WORK = frozenset({Status.DISPOSED, Status.IN_PROGRESS, Status.RETURN
 
 class Action(StrEnum):
     VERIFY_DISPOSE = "verify_dispose"
+    AUTO_DISPOSE = "auto_dispose"  # routing was confident enough (issue #6)
     POSTPONE = "postpone"
     ARCHIVE = "archive"
     START_FOLLOW_UP = "start_follow_up"
@@ -73,6 +76,7 @@ class Action(StrEnum):
 
 ACTION_LABELS = {
     Action.VERIFY_DISPOSE: _("Verifikasi dan teruskan ke instansi"),
+    Action.AUTO_DISPOSE: _("Diteruskan otomatis ke instansi"),
     Action.POSTPONE: _("Tunda"),
     Action.ARCHIVE: _("Arsipkan"),
     Action.START_FOLLOW_UP: _("Mulai tindak lanjut"),
@@ -142,6 +146,9 @@ _REPORTER_CAN_ADD = {S.SUBMITTED, S.POSTPONED, S.DISPOSED, S.IN_PROGRESS, S.RETU
 TRANSITIONS: dict[Action, Transition] = {t.action: t for t in [
     _t(Action.VERIFY_DISPOSE, {S.SUBMITTED, S.POSTPONED, S.RETURNED}, S.DISPOSED,
        ActorKind.OFFICIAL, "report_verify", Scope.COORDINATOR, Clock.DISPOSE),
+    # Routing disposes a new report at once when its combined confidence passes the
+    # deployment's threshold; the event says it was automatic and why (issue #6).
+    _t(Action.AUTO_DISPOSE, {S.SUBMITTED}, S.DISPOSED, ActorKind.SYSTEM, clock=Clock.DISPOSE),
     _t(Action.POSTPONE, {S.SUBMITTED}, S.POSTPONED,
        ActorKind.OFFICIAL, "report_postpone", Scope.COORDINATOR, note=True, public=False),
     _t(Action.ARCHIVE, {S.SUBMITTED, S.POSTPONED, S.RETURNED}, S.ARCHIVED,

@@ -29,6 +29,7 @@ def params_for(action, directory, report=None) -> dict:
     agency = directory.dishub_semarang
     return {
         Action.VERIFY_DISPOSE: {"agency": agency.pk},
+        Action.AUTO_DISPOSE: {"agency": agency.pk, "confidence": 0.99, "reasons": ["uji"]},
         Action.POSTPONE: {"note": "Menunggu kelengkapan."},
         Action.ARCHIVE: {"reason": "unclear"},
         Action.RESPOND: {"note": "Sudah ditindaklanjuti."},

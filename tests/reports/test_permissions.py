@@ -25,7 +25,7 @@ COORDINATOR_ACTIONS = {Action.VERIFY_DISPOSE, Action.POSTPONE, Action.ARCHIVE, A
 AGENCY_ACTIONS = {Action.START_FOLLOW_UP, Action.RESPOND, Action.REQUEST_CLARIFICATION, Action.NOT_AUTHORITY}
 REPORTER_ACTIONS = {Action.PROVIDE_CLARIFICATION, Action.REPORTER_REPLY, Action.ADD_INFORMATION, Action.CONFIRM,
                     Action.DISPUTE, Action.RATE}
-SYSTEM_ACTIONS = {Action.AUTO_CLOSE, Action.ESCALATE, Action.REFER_OMBUDSMAN}
+SYSTEM_ACTIONS = {Action.AUTO_CLOSE, Action.ESCALATE, Action.REFER_OMBUDSMAN, Action.AUTO_DISPOSE}
 
 # persona → the actions it may take on a report disposed to Dinas Perhubungan Kota Semarang
 # (reported by the `citizen` persona, waiting at the national desk).
@@ -59,6 +59,7 @@ STATUS_FOR = {
     Action.ADD_INFORMATION: Status.IN_PROGRESS, Action.CONFIRM: Status.RESPONDED, Action.DISPUTE: Status.RESPONDED,
     Action.RATE: Status.CLOSED, Action.CLOSE: Status.RESPONDED, Action.AUTO_CLOSE: Status.RESPONDED,
     Action.RAISE_PRIVACY: Status.IN_PROGRESS, Action.ESCALATE: Status.IN_PROGRESS, Action.REFER_OMBUDSMAN: Status.IN_PROGRESS,
+    Action.AUTO_DISPOSE: Status.SUBMITTED,
 }
 
 

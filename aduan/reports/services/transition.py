@@ -121,6 +121,13 @@ def _verify_dispose(ctx: _Ctx) -> None:
     ctx.agency = report.coordinator
 
 
+def _auto_dispose(ctx: _Ctx) -> None:
+    """Routing's disposition: the same as a verifier's, with the reasons on the event."""
+    _verify_dispose(ctx)
+    ctx.data.update({"automatic": True, "confidence": ctx.params.get("confidence"),
+                     "reasons": list(ctx.params.get("reasons") or [])})
+
+
 def _postpone(ctx: _Ctx) -> None:
     ctx.agency = ctx.report.coordinator
 
@@ -306,6 +313,7 @@ def _refer_ombudsman(ctx: _Ctx) -> None:
 
 EFFECTS = {
     Action.VERIFY_DISPOSE: _verify_dispose,
+    Action.AUTO_DISPOSE: _auto_dispose,
     Action.POSTPONE: _postpone,
     Action.ARCHIVE: _archive,
     Action.START_FOLLOW_UP: _agency_side,
