@@ -92,6 +92,10 @@ class Report(models.Model):
     is_urgent = models.BooleanField(default=False, db_index=True)
     emergency_kind = models.CharField(max_length=20, blank=True,
                                       help_text=_("fire, accident, medical, crime, disaster"))
+    # What routing suggested at submission (issue #6): the top suggestions with their
+    # probabilities and the terms behind them, the combined confidence, the model version,
+    # and whether the report was disposed automatically. Shown to the verifier.
+    routing = models.JSONField(default=dict, blank=True)
 
     # Routing.
     suggested_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
