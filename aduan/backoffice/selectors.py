@@ -112,8 +112,9 @@ def inbox_reports(*, user, inbox: str, now: datetime, status: str = "", category
         qs = qs.filter(title__icontains=text)
     qs = _annotated(qs, now).select_related("agency", "category")
     if sort == "terbaru":
-        return qs.order_by("-submitted_at", "-id")
-    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
+        return qs.order_by("-is_urgent", "-submitted_at", "-id")
+    # Emergencies first (issue #6), then the nearest deadline.
+    return qs.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "submitted_at", "id")
 
 
 def inbox_counts(*, user, now: datetime) -> dict[str, int]:

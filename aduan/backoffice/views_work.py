@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from aduan.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleState, ValidationFailed
 from aduan.intake.selectors_backoffice import report_origin
 from aduan.reports.policies import available_actions
+from aduan.reports.services.duplicates import duplicate_candidates_for_staff
 from aduan.reports.selectors import report_detail_for_staff, report_get_for_staff
 from aduan.reports.services.transition import report_transition
 from aduan.reports.workflow import ACTION_LABELS, Action, Status
@@ -168,6 +169,7 @@ def _render_detail(request, report_id: int, *, bound: dict | None = None, alert:
     deadlines[0]["overdue"] = "verify" in detail["overdue"]
     return render(request, "backoffice/report_detail.html", {
         "origin": report_origin(report=report),
+        "duplicates": duplicate_candidates_for_staff(user=request.user, report=report),
         "r": detail, "status_label": Status(detail["status"]).label, "events": _event_rows(detail),
         "deadlines": deadlines, "action_forms": forms, "alert": alert,
         "error_forms": [f for f in forms if f["form"].is_bound and f["form"].errors],

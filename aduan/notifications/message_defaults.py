@@ -17,11 +17,15 @@ VARIANTS = ("subject", "body", "short")
 DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
     "report_submitted": {
         "subject": {
-            "id": "Laporan Anda diterima: {{ reference }}",
-            "en": "Your report has been received: {{ reference }}",
+            "id": "{% if emergency_numbers %}DARURAT? Hubungi 112 sekarang. {% endif %}Laporan Anda diterima: {{ reference }}",
+            "en": "{% if emergency_numbers %}EMERGENCY? Call 112 now. {% endif %}Your report has been received: {{ reference }}",
         },
         "body": {
             "id": (
+                "{% if emergency_numbers %}KEADAAN DARURAT? HUBUNGI 112 SEKARANG"
+                "{% if emergency_numbers|length > 1 %} (atau {% for n in emergency_numbers %}{% if not forloop.first %}{{ n }}"
+                "{% if not forloop.last %}, {% endif %}{% endif %}{% endfor %}){% endif %}. "
+                "Laporan ini bukan layanan darurat; kami juga menandainya mendesak bagi petugas.\n\n{% endif %}"
                 'Terima kasih. Laporan Anda "{{ title }}" telah kami terima dengan nomor {{ reference }}.\n\n'
                 "Pantau perkembangannya di: {{ track_url }}\n"
                 "Simpan tautan ini: siapa pun yang memegangnya dapat melihat dan menanggapi laporan Anda.\n"
@@ -29,6 +33,10 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
                 "Laporan tetap diproses.{% endif %}"
             ),
             "en": (
+                "{% if emergency_numbers %}AN EMERGENCY? CALL 112 NOW"
+                "{% if emergency_numbers|length > 1 %} (or {% for n in emergency_numbers %}{% if not forloop.first %}{{ n }}"
+                "{% if not forloop.last %}, {% endif %}{% endif %}{% endfor %}){% endif %}. "
+                "This report is not an emergency service; we have also flagged it urgent for officials.\n\n{% endif %}"
                 'Thank you. We have received your report "{{ title }}" with the number {{ reference }}.\n\n'
                 "Follow its progress at: {{ track_url }}\n"
                 "Keep this link safe: anyone who has it can see and reply to your report.\n"
@@ -37,8 +45,8 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             ),
         },
         "short": {
-            "id": "Laporan Anda diterima. Nomor: {{ reference }}.",
-            "en": "Your report has been received. Number: {{ reference }}.",
+            "id": "{% if emergency_numbers %}DARURAT? Hubungi {{ emergency_numbers|join:'/' }} sekarang. {% endif %}Laporan Anda diterima. Nomor: {{ reference }}.",
+            "en": "{% if emergency_numbers %}EMERGENCY? Call {{ emergency_numbers|join:'/' }} now. {% endif %}Your report has been received. Number: {{ reference }}.",
         },
     },
     "report_event": {
@@ -135,6 +143,34 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             "en": "New report {{ reference }} for {{ agency }}.",
         },
     },
+    "report_urgent": {
+        "subject": {
+            "id": "DARURAT ({{ emergency_kind }}): laporan {{ reference }}",
+            "en": "EMERGENCY ({{ emergency_kind }}): report {{ reference }}",
+        },
+        "body": {
+            "id": (
+                'Laporan {{ reference }} ("{{ title }}") dikenali sebagai keadaan darurat: {{ emergency_kind }}.\n'
+                "{% if phrases %}Kata kunci: {{ phrases|join:', ' }}.\n{% endif %}"
+                "{% if region_code or address %}Lokasi: {{ address }}{% if address and region_code %} · {% endif %}{{ region_code }}\n{% endif %}"
+                "{% if agency %}Instansi pilihan pelapor: {{ agency }}\n{% endif %}"
+                "Pelapor sudah diminta menghubungi {{ emergency_numbers|join:', ' }}. Mohon segera diverifikasi dan diteruskan.\n"
+                "Buka: {{ public_url }}/petugas/laporan/{{ reference }}/\n"
+            ),
+            "en": (
+                'Report {{ reference }} ("{{ title }}") was recognised as an emergency: {{ emergency_kind }}.\n'
+                "{% if phrases %}Key phrases: {{ phrases|join:', ' }}.\n{% endif %}"
+                "{% if region_code or address %}Place: {{ address }}{% if address and region_code %} · {% endif %}{{ region_code }}\n{% endif %}"
+                "{% if agency %}Agency chosen by the reporter: {{ agency }}\n{% endif %}"
+                "The reporter was told to call {{ emergency_numbers|join:', ' }}. Please verify and dispose it now.\n"
+                "Open: {{ public_url }}/petugas/laporan/{{ reference }}/\n"
+            ),
+        },
+        "short": {
+            "id": "DARURAT ({{ emergency_kind }}): laporan {{ reference }} perlu segera diverifikasi.",
+            "en": "EMERGENCY ({{ emergency_kind }}): report {{ reference }} needs verification now.",
+        },
+    },
     "official_deadline": {
         "subject": {
             "id": "Batas waktu mendekat: {{ reference }} ({{ due }})",
@@ -201,7 +237,9 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
 
 # What each message can use (shown beside the editor).
 VARIABLES: dict[str, list[str]] = {
-    "report_submitted": ["reference", "title", "track_url", "late_filing_warning", "public_url"],
+    "report_submitted": ["reference", "title", "track_url", "late_filing_warning", "emergency_numbers", "public_url"],
+    "report_urgent": ["reference", "title", "emergency_kind", "emergency_numbers", "phrases", "region_code", "address",
+                      "agency", "public_url"],
     "report_event": ["reference", "title", "status_label", "action_label", "agency", "note", "via_duplicate", "public_url"],
     "report_autoclose_reminder": ["reference", "title", "close_date", "public_url"],
     "login_code": ["code"],

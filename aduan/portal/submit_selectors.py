@@ -9,7 +9,8 @@ it lists only the children of the chosen region (at most about 110 rows) and at 
 
 Privacy (rule of the house 4): similar reports start from
 ``aduan.reports.selectors.public_reports()`` (published, never confidential), are limited to
-open statuses, and are returned as plain dicts with a redacted title and no reporter field.
+open statuses by the matcher, and are returned as plain dicts with a redacted title and no
+reporter field.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from shapely import wkb
 from shapely.geometry.base import BaseGeometry
@@ -25,25 +26,17 @@ from shapely.geometry.base import BaseGeometry
 from aduan.agencies.models import Category
 from aduan.core.redact import redact_text
 from aduan.regions.models import Region, RegionBoundary
+from aduan.reports.services.duplicates import duplicate_candidates
+from aduan.routing.emergency import NUMBER_LABELS, emergency_numbers
 from aduan.reports.models import Report
 from aduan.reports.selectors import public_reports
-from aduan.reports.workflow import OPEN_STATUSES, Status
+from aduan.reports.workflow import Status
 
 SEARCH_MIN_CHARS = 3
 SEARCH_LIMIT = 20
 SIMILAR_LIMIT = 5
-SIMILAR_CANDIDATES = 200  # newest open reports scored per preview; bounded so a busy regency stays cheap
-MAX_TITLE_WORDS = 8
 
 _REGION_CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words too common in Indonesian report titles to say anything about the topic.
-_STOPWORDS = frozenset("""
-    ada adalah agar akan atau bagi bapak belum bisa bu dan dari dengan di hal harus ibu ini itu jadi juga
-    kami karena kenapa ke kok lagi masih mohon oleh pada para pak sangat saya sejak sekali sudah supaya tapi
-    telah tersebut tidak tolong untuk yang warga
-""".split())
-
 CHILD_LEVEL_LABELS = {
     None: _("Provinsi"),
     Region.Level.PROVINCE: _("Kabupaten/Kota"),
@@ -188,63 +181,27 @@ def categories_for_submit() -> list[dict]:
 
 # --- Similar open reports -----------------------------------------------------------------
 
-def title_words(text: str) -> set[str]:
-    """Lower-cased words of a title that say something about the topic: no stop words,
-    nothing shorter than three letters, no numbers (which may be personal data)."""
-    words = set()
-    for word in _WORD.findall((text or "").lower()):
-        if len(word) >= 3 and word not in _STOPWORDS and not any(ch.isdigit() for ch in word):
-            words.add(word)
-    return words
-
-
-def _scope_code(region: Region) -> str:
-    """The area searched for similar reports: the regency/city of a district or village
-    (neighbours across a district boundary report the same road), else the region itself."""
-    return ".".join(region.code.split(".")[:2])
-
-
-def reports_similar_open(*, title: str, category: str = "", region_code: str = "", limit: int = SIMILAR_LIMIT) -> list[dict]:
+def reports_similar_open(*, title: str, category: str = "", region_code: str = "", body: str = "",
+                         latitude=None, longitude=None, limit: int = SIMILAR_LIMIT) -> list[dict]:
     """Open public reports a citizen may want to support instead of filing a new one.
 
-    - With a location: reports in the same regency/city (or province, if only a province
-      was chosen); with a category: reports in that category.
-    - When both location and category are given, every such report qualifies (same place,
-      same topic); otherwise a report must also share at least one topic word of the title
-      (two, when neither location nor category narrows the search).
-    - Ranked by the number of shared title words, then newest first; at most ``limit``.
+    The routing matcher (``reports.services.duplicates.duplicate_candidates``) scores the
+    draft's title and body against open public reports by text similarity (character n-grams,
+    robust to typos and abbreviations), place (same village or nearby coordinates; same
+    regency/city when only that was chosen) and time (the last 30 days), across all agencies.
+    The category is not required to match: the same problem is often filed under two.
+    Best first; at most ``limit``.
     """
-    words = title_words(title)
     region = region_get(code=region_code) if region_code else None
-    found_category = Category.objects.filter(slug=category[:80], is_active=True).first() if category else None
-    reports = public_reports().filter(status__in=OPEN_STATUSES)
-    if region is not None:
-        scope = _scope_code(region)
-        reports = reports.filter(Q(region__code=scope) | Q(region__code__startswith=f"{scope}."))
-    if found_category is not None:
-        reports = reports.filter(category=found_category)
-    narrowed = region is not None or found_category is not None
-    both = region is not None and found_category is not None
-    needed = 0 if both else (1 if narrowed else min(2, len(words)))
-    if needed and not words:
+    if not (title or "").strip() and not (body or "").strip():
         return []
-    if not both:
-        any_word = Q()
-        for word in sorted(words)[:MAX_TITLE_WORDS]:
-            any_word |= Q(title__icontains=word)
-        reports = reports.filter(any_word)
-    candidates = list(
-        reports.select_related("region", "category").only(
-            "reference", "title", "status", "submitted_at", "support_count", "region__name", "category__name",
-        ).order_by("-submitted_at", "-id")[:SIMILAR_CANDIDATES]
-    )
-    scored = []
-    for position, report in enumerate(candidates):
-        shared = len(words & title_words(report.title))
-        if shared >= needed:
-            scored.append((-shared, position, report))
-    scored.sort(key=lambda item: item[:2])
-    return [_similar_row(report) for _, _, report in scored[:limit]]
+    draft = {"title": title or "", "body": body or "", "region_code": region.code if region else "",
+             "latitude": latitude, "longitude": longitude}
+    try:
+        candidates = duplicate_candidates(draft, limit=limit, base=public_reports())
+    except (TypeError, ValueError):  # unparsable typed coordinates: match without them
+        candidates = duplicate_candidates({**draft, "latitude": None, "longitude": None}, limit=limit, base=public_reports())
+    return [{**_similar_row(c.report), "score": c.score, "same_place": c.same_place} for c in candidates]
 
 
 def _similar_row(report: Report) -> dict:
@@ -268,7 +225,12 @@ def report_submitted_get(*, reference: str, report_ids: list[int]) -> dict | Non
     ids = [i for i in report_ids if isinstance(i, int)]
     if not ids:
         return None
-    report = Report.objects.filter(reference=reference, pk__in=ids).only("reference", "reporter_email").first()
+    report = (Report.objects.filter(reference=reference, pk__in=ids)
+              .only("reference", "reporter_email", "is_urgent", "emergency_kind").first())
     if report is None:
         return None
-    return {"reference": report.reference, "notified_email": report.reporter_email}
+    emergency = None
+    if report.is_urgent:
+        emergency = {"kind": report.emergency_kind,
+                     "numbers": [{"number": n, "label": NUMBER_LABELS.get(n, n)} for n in emergency_numbers(report.emergency_kind)]}
+    return {"reference": report.reference, "notified_email": report.reporter_email, "emergency": emergency}

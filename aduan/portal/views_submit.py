@@ -140,7 +140,9 @@ def _render_form(request, *, typed: dict, stage: str, region_q: str = "", search
     search_results = sel.regions_search(q=region_q_clean) if searched else []
     similar = None
     if stage == FINAL:
-        similar = sel.reports_similar_open(title=typed["title"], category=typed["category"], region_code=step.code)
+        similar = sel.reports_similar_open(title=typed["title"], body=typed.get("body", ""), category=typed["category"],
+                                           region_code=step.code, latitude=typed.get("latitude") or None,
+                                           longitude=typed.get("longitude") or None)
     return render(request, "portal/submit_form.html", {
         "typed": typed,
         "stage": stage,

@@ -228,26 +228,29 @@ def test_preview_shows_open_public_similar_reports_only(client, directory, natio
         kwargs.setdefault("category", "jalan")
         return report_in(status, directory, national_admin, **kwargs)[0]
 
-    shown = existing(title="Lampu jalan mati di Jalan Pemuda")
-    in_progress = existing(Status.IN_PROGRESS, title="Penerangan jalan padam", region_code="33.74")
-    confidential = existing(title="Lampu jalan mati dekat rumah saya", is_confidential=True)
-    closed = existing(Status.CLOSED, title="Lampu jalan mati lagi")
-    unpublished = existing(Status.SUBMITTED, title="Lampu jalan mati total")
-    elsewhere = existing(title="Lampu jalan mati di Denpasar", region_code="51.71")
-    other_topic = existing(title="Lampu jalan mati", category="adminduk")
+    body = "Sudah seminggu lampu penerangan jalan di gang kami mati total."
+    shown = existing(title="Lampu penerangan jalan mati di gang", body=body)
+    # The same problem filed under another category is still the same problem.
+    other_category = existing(title="Lampu penerangan jalan mati", body=body, category="adminduk")
+    confidential = existing(title="Lampu penerangan jalan mati", body=body, is_confidential=True)
+    closed = existing(Status.CLOSED, title="Lampu penerangan jalan mati", body=body)
+    unpublished = existing(Status.SUBMITTED, title="Lampu penerangan jalan mati", body=body)
+    elsewhere = existing(title="Lampu penerangan jalan mati", body=body, region_code="51.71")
+    unrelated = existing(title="Saluran air tersumbat sampah",
+                         body="Got di depan balai desa meluap setiap hujan karena sampah.")
 
     response = client.post("/lapor/", form(stage="start", action="preview", region_code="33.74.01", category="jalan"))
 
     page = html(response)
     linked = set(re.findall(r'href="/laporan/([^/"]+)/"', page))
-    assert linked == {shown.reference, in_progress.reference}
-    for hidden in (confidential, closed, unpublished, elsewhere, other_topic):
+    assert linked == {shown.reference, other_category.reference}
+    for hidden in (confidential, closed, unpublished, elsewhere, unrelated):
         assert hidden.reference not in page
 
 
-def test_without_location_or_category_similar_reports_need_shared_title_words(client, directory, national_admin):
+def test_without_location_or_category_similar_reports_need_similar_text(client, directory, national_admin):
     same = report_in(Status.DISPOSED, directory, national_admin, title="Lampu penerangan jalan mati sejak Senin",
-                     region_code="51.71")[0]
+                     body="Sudah seminggu lampu di gang kami mati total.", region_code="51.71")[0]
     report_in(Status.DISPOSED, directory, national_admin, title="Jalan berlubang", region_code="51.71")
 
     page = html(client.post("/lapor/", form(stage="start", action="preview")))

@@ -96,12 +96,20 @@ class ReportSubmitMultipartSerializer(ReportSubmitSerializer):
     )
 
 
+class EmergencySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["fire", "accident", "medical", "crime", "disaster"])
+    call = serializers.ListField(child=serializers.CharField(), help_text=_("Nomor darurat yang harus ditelepon, 112 lebih dulu."))
+
+
 class ReportSubmittedSerializer(serializers.Serializer):
     reference = serializers.CharField()
     tracking_token = serializers.CharField(help_text=_("Kode pelacakan, ditampilkan sekali. Simpan bersama nomor laporan."))
     status = serializers.ChoiceField(choices=Status.choices)
     submitted_at = serializers.DateTimeField()
     attachments = serializers.IntegerField(help_text=_("Jumlah lampiran yang tersimpan."))
+    emergency = EmergencySerializer(allow_null=True, help_text=_(
+        "Bila laporan menggambarkan keadaan darurat: jenisnya dan nomor yang harus segera ditelepon "
+        "(tampilkan kepada pelapor). null bila bukan keadaan darurat."))
 
 
 # --- The reporter's view -------------------------------------------------------------------

@@ -45,6 +45,7 @@ from aduan.reports.selectors import (
     reports_of_reporter,
 )
 from aduan.reports.services.submit import ReportDraft, report_submit
+from aduan.routing.emergency import emergency_numbers
 from aduan.reports.services.transition import report_support, report_transition
 from aduan.reports.workflow import Action
 
@@ -207,6 +208,8 @@ class ReportSubmitView(CitizenView):
         return Response(ReportSubmittedSerializer({
             "reference": report.reference, "tracking_token": result.token, "status": report.status,
             "submitted_at": report.submitted_at, "attachments": len(uploads),
+            "emergency": {"kind": report.emergency_kind, "call": emergency_numbers(report.emergency_kind)}
+            if report.is_urgent else None,
         }).data, status=status.HTTP_201_CREATED)
 
 
