@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views_directory as views
 
@@ -18,4 +18,6 @@ urlpatterns: list = [
     path("petugas/", views.officials, name="directory_officials"),
     path("petugas/undang/", views.official_invite_view, name="directory_official_invite"),
     path("petugas/peran/<int:pk>/cabut/", views.membership_delete, name="directory_membership_revoke"),
+    # Routing rules as data (issue #6).
+    path("rute/", include("aduan.backoffice.urls_routing")),
 ]
