@@ -21,7 +21,8 @@ models train on the other folds and predict the held-out one:
 The auto-dispose threshold of each model is chosen on its training folds only, by the same
 inner 3-fold procedure (for the plain baseline only with ``--plain-threshold``: its logistic
 regression over ≈ 400k n-gram features and 300 classes takes minutes per fit; without the flag
-its auto-dispose columns show "—") (``evaluate.choose_threshold``: precision ≥ 95 % + 1 point); the
+its auto-dispose columns show "—") (``classifier.choose_threshold_lcb``: the lowest threshold
+whose one-sided 95 % Wilson lower bound on precision is ≥ 95 %, ≥ 30 predictions); the
 majority model's "probability" is its training share. Figures are means over folds:
 top-1, top-3, macro-F1, auto-dispose accuracy and share, expected calibration error, training
 seconds per fold. Finally one routing model per label is trained on all rows, saved to a
@@ -114,7 +115,7 @@ def rank_many(model, rows, k=3):
 def threshold_by_inner_cv(factory, rows, folds=3):
     from sklearn.model_selection import KFold
 
-    from aduan.routing.evaluate import choose_threshold
+    from aduan.routing.classifier import choose_threshold_lcb
 
     confs, oks = [], []
     for tr, te in KFold(folds, shuffle=True, random_state=0).split(rows):
@@ -130,7 +131,7 @@ def threshold_by_inner_cv(factory, rows, folds=3):
         for i, ranked in zip(te, rank_many(model, [(rows[i][0], rows[i][2]) for i in te], k=1)):
             confs.append(ranked[0][1])
             oks.append(ranked[0][0] == rows[i][1])
-    return choose_threshold(confs, oks)
+    return choose_threshold_lcb(confs, oks)
 
 
 def folds_for(labels, k, seed):

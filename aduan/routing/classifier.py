@@ -18,9 +18,15 @@ How a suggestion is made — what a human verifier does:
    *flat* distribution: the training labels of that template by their frequency.
 4. The auto-dispose threshold is chosen on the training data only: out-of-fold
    predictions of an inner K-fold cross-validation (the same pipeline refitted on each
-   fold) give (confidence, right?) pairs, and the threshold is the lowest confidence whose
-   precision reaches 95 % + 1 point (``evaluate.choose_threshold``). It is stored with the
-   model, with the out-of-fold expected calibration error as a reliability check.
+   fold) give (confidence, right?) pairs, and the threshold is the lowest confidence t
+   such that the one-sided 95 % Wilson *lower* confidence bound on the precision of the
+   predictions with confidence ≥ t is at least the target (95 %), with at least
+   ``AUTO_MIN_SUPPORT`` such predictions (``choose_threshold_lcb``). A point estimate
+   ("right ≥ 96 % of the time") is optimistic: it is the best of many noisy estimates on
+   few predictions. With the bound, even a run of correct predictions only qualifies once
+   there are enough of them (≥ 52 all right for 95 %). No qualifying threshold → 1.01,
+   never auto-dispose. It is stored with the model, with the out-of-fold expected
+   calibration error as a reliability check.
 
 Public API: ``RoutingModel.fit(examples)``, ``.suggest(text, extra_text="", k=3)`` →
 ``Suggestion(label, probability, terms, source)``, ``.auto_threshold``, ``.save(path)``,
@@ -45,6 +51,41 @@ from .places import DISTRICT, PROVINCE, REGENCY, W_PREFIXED, Gazetteer, gazettee
 MODEL_FORMAT = 1
 DEFAULT_TEMPERATURE = 5.0
 _SLOT = re.compile(r"\{([123])\}")
+AUTO_MIN_SUPPORT = 30   # predictions at or above a threshold needed before it can qualify
+AUTO_CONFIDENCE = 0.95  # one-sided confidence level of the lower bound on precision
+NEVER = 1.01            # threshold above any probability: no auto-disposal
+
+
+def wilson_lower_bound(right: int, n: int, *, confidence: float = AUTO_CONFIDENCE) -> float:
+    """One-sided Wilson score lower confidence bound on a proportion (``right`` of ``n``)."""
+    if n <= 0:
+        return 0.0
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(confidence)
+    p = right / n
+    z2 = z * z
+    centre = p + z2 / (2 * n)
+    spread = z * ((p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5)
+    return max(0.0, (centre - spread) / (1 + z2 / n))
+
+
+def choose_threshold_lcb(confidences: Sequence[float], correct: Sequence[bool], *, target: float = 0.95,
+                         confidence: float = AUTO_CONFIDENCE, min_support: int = AUTO_MIN_SUPPORT) -> float:
+    """Lowest threshold t such that the predictions with confidence ≥ t number at least
+    ``min_support`` and the one-sided ``confidence`` Wilson lower bound on their precision
+    is ≥ ``target``; ``NEVER`` (1.01) when no threshold qualifies. Deterministic: ties in
+    confidence are never split (a threshold keeps or drops all equal confidences)."""
+    pairs = sorted(zip((float(c) for c in confidences), (bool(o) for o in correct)), key=lambda p: -p[0])
+    best = NEVER
+    right = 0
+    for k, (conf, ok) in enumerate(pairs, start=1):
+        right += ok
+        if k < len(pairs) and pairs[k][0] == conf:
+            continue  # ties: a threshold cannot split equal confidences
+        if k >= min_support and wilson_lower_bound(right, k, confidence=confidence) >= target:
+            best = conf
+    return best
 
 
 @dataclass(frozen=True)
@@ -110,7 +151,7 @@ class RoutingModel:
         self.target_precision = target_precision
         self.random_state = random_state
         self.compose = compose
-        self.auto_threshold = 1.01
+        self.auto_threshold = NEVER
         self.temperature = DEFAULT_TEMPERATURE
         self.oof_ece: float | None = None
         self.trained_at = ""
@@ -152,9 +193,9 @@ class RoutingModel:
         self._fit_docs(docs, labels)
         if progress:
             progress(1)
-        from .evaluate import choose_threshold, expected_calibration_error
+        from .evaluate import expected_calibration_error
 
-        self.auto_threshold = choose_threshold(confs, oks, target=self.target_precision) if confs else 1.01
+        self.auto_threshold = choose_threshold_lcb(confs, oks, target=self.target_precision) if confs else NEVER
         self.oof_ece = round(expected_calibration_error(confs, oks), 4) if confs else None
         self.n_train = len(rows)
         self.trained_at = time.strftime("%Y-%m-%dT%H:%M:%S")

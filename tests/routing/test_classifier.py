@@ -121,3 +121,65 @@ def test_train_model_promotes_only_when_not_worse(gaz, tmp_path):
 def test_refuses_a_single_label(gaz):
     with pytest.raises(ValueError):
         RoutingModel().fit([("a", "x"), ("b", "x")], gazetteer=gaz)
+
+
+# -- auto-dispose threshold: a lower confidence bound on precision, not a point estimate ---------
+
+def test_threshold_rule_is_not_fooled_by_a_short_run_of_right_predictions():
+    from aduan.routing.classifier import NEVER, choose_threshold_lcb
+    from aduan.routing.evaluate import choose_threshold
+
+    # 20 confident predictions all right, then 80 less confident ones right half the time.
+    confs = [0.99 - 0.005 * i for i in range(20)] + [0.7 - 0.005 * i for i in range(80)]
+    oks = [True] * 20 + [i % 2 == 0 for i in range(80)]
+    assert choose_threshold(confs, oks) <= 0.90  # the naive "right ≥ 96 %" rule disposes of them
+    # 20 of 20 is no evidence of ≥ 95 % precision (Wilson lower bound ≈ 0.88): never auto-dispose.
+    assert choose_threshold_lcb(confs, oks, target=0.95) == NEVER
+
+
+def test_threshold_rule_picks_the_lowest_threshold_with_enough_evidence():
+    from aduan.routing.classifier import choose_threshold_lcb, wilson_lower_bound
+    from aduan.routing.evaluate import choose_threshold
+
+    # 300 high-confidence predictions with one error in 100, then 200 at 97 %, then noise.
+    confs = [0.999 - 0.0005 * i for i in range(700)]
+    oks = [i % 100 != 50 for i in range(300)] + [i % 100 >= 3 for i in range(200)] + [i % 3 == 0 for i in range(200)]
+    naive = choose_threshold(confs, oks)
+    bound = choose_threshold_lcb(confs, oks, target=0.95)
+    assert bound < 1.0 and naive < bound  # the bound rule disposes of fewer, but not of none
+    above = [ok for c, ok in zip(confs, oks) if c >= bound]
+    assert len(above) >= 300 and wilson_lower_bound(sum(above), len(above)) >= 0.95
+    # It is the lowest such threshold: one more prediction breaks the bound.
+    nxt = max(c for c in confs if c < bound)
+    more = [ok for c, ok in zip(confs, oks) if c >= nxt]
+    assert wilson_lower_bound(sum(more), len(more)) < 0.95
+    # Deterministic and order-independent.
+    assert choose_threshold_lcb(confs[::-1], oks[::-1], target=0.95) == bound
+
+
+def test_threshold_rule_rarely_disposes_when_true_precision_is_below_target():
+    """Simulated inner-CV predictions whose true precision is 93 % at every confidence: a
+    threshold chosen from them should almost never be accepted (it would dispose of cases
+    right only 93 % of the time). The naive point-estimate rule accepts one most of the time."""
+    import numpy as np
+
+    from aduan.routing.classifier import NEVER, choose_threshold_lcb
+    from aduan.routing.evaluate import choose_threshold
+
+    rng = np.random.default_rng(0)
+    naive_hits = bound_hits = 0
+    for _ in range(200):
+        confs = rng.uniform(0.5, 1.0, 300).tolist()
+        oks = (rng.uniform(size=300) < 0.93).tolist()
+        naive_hits += choose_threshold(confs, oks) < NEVER
+        bound_hits += choose_threshold_lcb(confs, oks, target=0.95) < NEVER
+    assert naive_hits >= 100
+    assert bound_hits <= 10
+
+
+def test_fitted_model_uses_the_bound_rule(model):
+    # 36 training examples give 36 out-of-fold predictions: too few for a 95 % lower bound
+    # of 95 % precision (52 all right are needed), so the model never auto-disposes.
+    from aduan.routing.classifier import NEVER
+
+    assert model.auto_threshold == NEVER
