@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -107,9 +105,7 @@ def _render_entry(request, *, typed: dict, action_url: str, message: dict | None
         "search_results": picker.regions_search(q=region_q_clean) if searched else [],
         "files_dropped": files_dropped,
         "today": timezone.localdate().isoformat(),
-        "max_files": settings.ADUAN_ATTACHMENTS_MAX_COUNT,
-        "max_file_size": filesizeformat(settings.ADUAN_ATTACHMENT_MAX_BYTES),
-        "max_total_size": filesizeformat(settings.ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES),
+        **picker.upload_limits(),
     }, status=status)
 
 
@@ -261,14 +257,13 @@ def message_report(request, message_id: int):
     return redirect("backoffice:intake_message", message_id=message_id)
 
 
-@operator_required
-@require_POST
-def message_attach(request, message_id: int):
-    form = forms.AttachForm(request.POST, prefix="tambah")
+def _queue_action(request, message_id: int, form, form_name: str, act, done):
+    """Run one queue action from a valid form: ``act()`` calls the service, ``done(result)``
+    answers success. Already handled → the "already handled" page; out of scope → 403/404;
+    a refused input → the message page with the error beside the field (status 400)."""
     if form.is_valid():
         try:
-            handled = inbound_attach_to_report(message_id=message_id, reference=form.cleaned_data["reference"],
-                                               operator=request.user)
+            result = act()
         except MessageAlreadyHandled:
             return _already_handled(request, message_id)
         except PermissionDenied:
@@ -278,30 +273,34 @@ def message_attach(request, message_id: int):
         except ValidationFailed as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Isi pesan ditambahkan ke laporan %(ref)s.") % {"ref": handled.report.reference})
-            return redirect("backoffice:intake_message", message_id=message_id)
-    return _render_message(request, message_id, attach_form=form, status=400)
+            return done(result)
+    return _render_message(request, message_id, status=400, **{form_name: form})
+
+
+@operator_required
+@require_POST
+def message_attach(request, message_id: int):
+    form = forms.AttachForm(request.POST, prefix="tambah")
+
+    def done(handled):
+        messages.success(request, _("Isi pesan ditambahkan ke laporan %(ref)s.") % {"ref": handled.report.reference})
+        return redirect("backoffice:intake_message", message_id=message_id)
+
+    return _queue_action(request, message_id, form, "attach_form", lambda: inbound_attach_to_report(
+        message_id=message_id, reference=form.cleaned_data["reference"], operator=request.user), done)
 
 
 @operator_required
 @require_POST
 def message_dismiss(request, message_id: int):
     form = forms.DismissForm(request.POST, prefix="tutup")
-    if form.is_valid():
-        try:
-            inbound_dismiss(message_id=message_id, operator=request.user, note=form.cleaned_data["note"])
-        except MessageAlreadyHandled:
-            return _already_handled(request, message_id)
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-        except NotFound:
-            raise Http404 from None
-        except ValidationFailed as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Pesan ditutup dengan catatan."))
-            return redirect("backoffice:intake_queue")
-    return _render_message(request, message_id, dismiss_form=form, status=400)
+
+    def done(_message):
+        messages.success(request, _("Pesan ditutup dengan catatan."))
+        return redirect("backoffice:intake_queue")
+
+    return _queue_action(request, message_id, form, "dismiss_form", lambda: inbound_dismiss(
+        message_id=message_id, operator=request.user, note=form.cleaned_data["note"]), done)
 
 
 # --- Monitoring devices ----------------------------------------------------------------------

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from shapely import wkb
 from shapely.geometry.base import BaseGeometry
@@ -234,3 +236,12 @@ def report_submitted_get(*, reference: str, report_ids: list[int]) -> dict | Non
         emergency = {"kind": report.emergency_kind,
                      "numbers": [{"number": n, "label": NUMBER_LABELS.get(n, n)} for n in emergency_numbers(report.emergency_kind)]}
     return {"reference": report.reference, "notified_email": report.reporter_email, "emergency": emergency}
+
+
+def upload_limits() -> dict:
+    """The attachment limits shown beside every upload field (citizen and operator forms)."""
+    return {
+        "max_files": settings.ADUAN_ATTACHMENTS_MAX_COUNT,
+        "max_file_size": filesizeformat(settings.ADUAN_ATTACHMENT_MAX_BYTES),
+        "max_total_size": filesizeformat(settings.ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES),
+    }

@@ -42,10 +42,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,9 +158,7 @@ def _render_form(request, *, typed: dict, stage: str, region_q: str = "", search
         "similar": similar,
         "files_dropped": files_dropped,
         "today": timezone.localdate().isoformat(),
-        "max_files": settings.ADUAN_ATTACHMENTS_MAX_COUNT,
-        "max_file_size": filesizeformat(settings.ADUAN_ATTACHMENT_MAX_BYTES),
-        "max_total_size": filesizeformat(settings.ADUAN_ATTACHMENTS_TOTAL_MAX_BYTES),
+        **sel.upload_limits(),
     }, status=status)
 
 
