@@ -1,6 +1,5 @@
 """A concatenated SMS whose other parts never arrive is not lost: after an hour the parts
-that did arrive go to the operator queue, joined, with the missing parts named (issue #5);
-the same webhook delivered ten times still makes one report and one confirmation."""
+that did arrive go to the operator queue, joined, with the missing parts named (issue #5)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from django.utils import timezone
 from aduan.intake.models import InboundMessage
 from aduan.intake.selectors import inbound_operator_queue
 from aduan.intake.services import inbound_sweep_incomplete
-from aduan.notifications.models import Outbox
 from aduan.reports.models import Report
 
 from .support import PHONE, SECRET, post_generic
@@ -59,11 +57,3 @@ def test_complete_message_is_untouched_by_the_sweep(client):
     assert inbound_sweep_incomplete(now=timezone.now() + timedelta(hours=5)) == 0
     assert Report.objects.get().body == "Lampu jalan mati semua"
 
-
-def test_same_webhook_ten_times_is_one_report_and_one_confirmation(client):
-    for _ in range(10):
-        response = post_generic(client, {"id": "gw-sama", "from": PHONE, "text": "Pohon tumbang menutup jalan desa"})
-        assert response.status_code == 200
-    assert Report.objects.count() == 1
-    assert InboundMessage.objects.count() == 1
-    assert Outbox.objects.filter(template="report_submitted").count() == 1
