@@ -56,8 +56,12 @@ class ActionForm(forms.Form):
         if self.action == Action.VERIFY_DISPOSE and report is not None and not self.is_bound:
             # A report sent back as "not our authority" comes with a suggestion: preselect it.
             suggested = [d["suggested_agency_id"] for d in report.get("dispositions", []) if d.get("suggested_agency_id")]
+            # Otherwise the routing's first suggestion (issue #6), when it is in the list.
+            routed = [s["agency_id"] for s in (report.get("routing") or {}).get("suggestions", [])]
             if suggested:
                 self.initial["agency"] = suggested[-1]
+            elif routed:
+                self.initial["agency"] = routed[0]
 
     def params(self) -> dict:
         """Keyword arguments for ``report_transition`` (note included)."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from aduan.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleState, ValidationFailed
 from aduan.intake.selectors_backoffice import report_origin
+from aduan.reports.models import Kind
 from aduan.reports.policies import available_actions
 from aduan.reports.services.duplicates import duplicate_candidates_for_staff
 from aduan.reports.selectors import report_detail_for_staff, report_get_for_staff
@@ -147,6 +148,25 @@ def _event_rows(detail: dict) -> list[dict]:
     return rows
 
 
+def routing_for_staff(detail: dict, *, can_dispose: bool) -> dict | None:
+    """What routing suggested at submission (issue #6), for the verifier: the top agencies with
+    their confidence, reasons and terms, why it was not disposed automatically, and the
+    sector and kind the models saw. None when routing has not looked at the report."""
+    routing = detail.get("routing") or {}
+    if not routing:
+        return None
+    kind_labels = dict(Kind.choices)
+    return {
+        "suggestions": [{**s, "percent": round(100 * float(s.get("confidence") or 0))} for s in routing.get("suggestions", [])],
+        "auto": routing.get("auto", False), "why_not": routing.get("why_not", ""),
+        "region": routing.get("region"),
+        "categories": [{**c, "percent": round(100 * float(c.get("probability") or 0))} for c in routing.get("categories", [])],
+        "kinds": [{"label": kind_labels.get(k["kind"], k["kind"]), "percent": round(100 * float(k.get("probability") or 0))}
+                  for k in routing.get("kinds", [])],
+        "can_dispose": can_dispose and detail["status"] == Status.SUBMITTED, "expected_status": detail["status"],
+    }
+
+
 def _render_detail(request, report_id: int, *, bound: dict | None = None, alert: str = "", status: int = 200):
     try:
         detail = report_detail_for_staff(user=request.user, report_id=report_id)
@@ -169,6 +189,7 @@ def _render_detail(request, report_id: int, *, bound: dict | None = None, alert:
     deadlines[0]["overdue"] = "verify" in detail["overdue"]
     return render(request, "backoffice/report_detail.html", {
         "origin": report_origin(report=report),
+        "routing": routing_for_staff(detail, can_dispose=Action.VERIFY_DISPOSE in actions),
         "duplicates": duplicate_candidates_for_staff(user=request.user, report=report),
         "r": detail, "status_label": Status(detail["status"]).label, "events": _event_rows(detail),
         "deadlines": deadlines, "action_forms": forms, "alert": alert,

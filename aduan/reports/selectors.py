@@ -124,6 +124,7 @@ def report_detail_for_staff(*, user, report_id: int) -> dict:
         },
         "overdue": overdue_clocks(report, now),
         "escalation_level": report.escalation_level,
+        "routing": report.routing or {},
         "reporter": reporter,
         "events": [_staff_event(e, reporter is not None) for e in report.events.select_related("actor", "agency")],
         "dispositions": [

@@ -464,7 +464,7 @@ def models_dir(directory: str | Path | None = None) -> Path:
         return Path(directory)
     from django.conf import settings
 
-    return Path(settings.VAR_DIR) / "models" / "routing"
+    return Path(getattr(settings, "ADUAN_ROUTING_MODEL_DIR", None) or Path(settings.VAR_DIR) / "models" / "routing")
 
 
 def current_model_path(name: str, *, directory: str | Path | None = None) -> Path | None:

@@ -288,3 +288,14 @@ DEVICE_MERGE_HOURS = int(os.environ.get("DEVICE_MERGE_HOURS", "72"))
 ADUAN_AUTOCLOSE_REMINDER_DAYS = int(os.environ.get("ADUAN_AUTOCLOSE_REMINDER_DAYS", "2"))
 # Officials are warned when a deadline is this many hours away.
 ADUAN_DEADLINE_WARNING_HOURS = int(os.environ.get("ADUAN_DEADLINE_WARNING_HOURS", "24"))
+
+# Routing at submission (issue #6; aduan/reports/services/routing.py, docs/routing.md).
+# A report is disposed automatically when the combined confidence reaches this threshold
+# *and* the deciding model proved the same precision on held-out data; set above 1 to send
+# every report to the verifiers. Urgent reports go at the lower urgent threshold.
+ADUAN_ROUTING_ENABLED = os.environ.get("ADUAN_ROUTING_ENABLED", "1") not in ("0", "false", "False")
+ADUAN_ROUTING_AUTO_THRESHOLD = float(os.environ.get("ADUAN_ROUTING_AUTO_THRESHOLD", "0.95"))
+ADUAN_ROUTING_URGENT_THRESHOLD = float(os.environ.get("ADUAN_ROUTING_URGENT_THRESHOLD", "0.5"))
+ADUAN_ROUTING_MODEL_DIR = Path(os.environ.get("ADUAN_ROUTING_MODEL_DIR", VAR_DIR / "models" / "routing"))
+# Model names under ADUAN_ROUTING_MODEL_DIR: agency (destination), category (sector), kind.
+ADUAN_ROUTING_MODELS = {"agency": "agency", "category": "category", "kind": "kind"}

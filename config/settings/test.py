@@ -17,3 +17,5 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "aduan-test", "immediate": Fals
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="aduan-test-db-")) / "test.sqlite3")}  # noqa: F405
 ADUAN_SMS_BACKEND = "locmem"  # aduan.notifications.sms.outbox, like mail.outbox
+# Models trained in a developer's var/ must not route the tests' reports.
+ADUAN_ROUTING_MODEL_DIR = Path(tempfile.mkdtemp(prefix="aduan-test-models-"))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aduan.standards.models import CalendarDay
+from aduan.reports.models import Report
 from aduan.reports.workflow import Status
 from tests.reports.helpers import report_in
 
@@ -49,7 +50,21 @@ def test_sign_in_pages(page, live_server, verifier):
 def test_work_pages(page, live_server, directory, national_admin, verifier):
     now = timezone.now()
     reports = {status: report_in(status, directory, national_admin, now=now)[0] for status in Status}
+    # The submitted report carries routing's suggestions (issue #6), as report_submit stores them.
+    Report.objects.filter(pk=reports[Status.SUBMITTED].pk).update(routing={
+        "auto": False, "why_not": "keyakinan 72 % di bawah ambang 95 %", "confidence": 0.72,
+        "region": {"code": "33.74", "name": "Kota Semarang", "source": "text", "words": "kota smg"},
+        "suggestions": [{"agency_id": directory.dishub_semarang.pk, "agency": directory.dishub_semarang.name,
+                         "confidence": 0.72, "path": "rules", "reasons": ["sektor Infrastruktur jalan 72 %"],
+                         "terms": ["lampu", "lalu lintas"]},
+                        {"agency_id": directory.dpu_jateng.pk, "agency": directory.dpu_jateng.name,
+                         "confidence": 0.2, "path": "model", "reasons": [], "terms": []}],
+        "categories": [{"category": "jalan", "probability": 0.72, "terms": []}],
+        "kinds": [{"kind": "complaint", "probability": 0.9}],
+    })
     use_session(page, sign_in_verified(Client(), national_admin), live_server)
+    page.goto(f"/petugas/laporan/{reports[Status.SUBMITTED].pk}/")
+    assert page.locator("#usulan tr[data-suggestion]").count() == 2
     for url in ["/petugas/", "/petugas/kotak/verifikasi/", "/petugas/kotak/instansi/", "/petugas/kotak/terlambat/",
                 "/petugas/kotak/eskalasi/", "/petugas/kotak/verifikasi/?status=submitted&sort=terbaru"]:
         check(page, url)

@@ -36,6 +36,7 @@ from ..attachments import AttachmentUpload, CleanAttachment, attachments_clean, 
 from ..models import Attachment, Channel, Event, Kind, Report
 from ..notify import notify_reporter_submitted, official_email
 from ..workflow import Status
+from .routing import report_route
 
 
 @dataclass
@@ -279,6 +280,9 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
         notify_reporter_submitted(report, token)
         if emergency is not None:
             _notify_urgent(report, event, emergency)
+    # Routing (issue #6) runs once the report is stored, in its own savepoint: a failure
+    # there leaves the report in the verification queue, never loses it.
+    report_route(report, now=now)
     return SubmitResult(report=report, token=token)
 
 
