@@ -28,3 +28,12 @@ def reports_autoclose_task():
 @db_periodic_task(crontab(minute="35"))
 def reminders_task():
     return {"autoclose_reminders": autoclose_reminders(), "deadline_warnings": deadline_warnings()}
+
+
+@db_periodic_task(crontab(day_of_week="0", hour="2", minute="20"))
+def routing_learn_task():
+    """Weekly, Sunday 02:20: the routing models learn from the week's decisions (issue #6);
+    a new model replaces the current one only if it is not worse on held-out examples."""
+    from .services.routing_learn import routing_learn
+
+    return [(r.model, r.trained, r.promoted) for r in routing_learn()]

@@ -546,7 +546,12 @@ def train_model(examples: Iterable[Sequence[str]], *, name: str, holdout: float 
         except Exception as exc:  # an unreadable current model must not block a new one
             current_metrics = {"error": str(exc), "top1_accuracy": -1.0}
     version = time.strftime("%Y%m%d%H%M%S")
-    path = model.save(models_dir(directory) / f"{name}-{version}.joblib")
+    path = models_dir(directory) / f"{name}-{version}.joblib"
+    serial = 1
+    while path.exists():  # two trainings in one second must not overwrite each other
+        serial += 1
+        path = models_dir(directory) / f"{name}-{version}-{serial}.joblib"
+    path = model.save(path)
     if current_metrics is None:
         promoted, reason = True, "no current model"
     elif new_metrics["top1_accuracy"] >= current_metrics["top1_accuracy"]:
