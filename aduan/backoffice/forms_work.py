@@ -36,7 +36,8 @@ class InboxFilterForm(forms.Form):
                                     queryset=Agency.objects.filter(is_active=True).order_by("path"))
     q = forms.CharField(label=_("Judul memuat"), required=False, max_length=100)
     sort = forms.ChoiceField(label=_("Urutkan"), required=False,
-                             choices=[("tenggat", _("Tenggat terdekat")), ("terbaru", _("Terbaru"))])
+                             choices=[("tenggat", _("Tenggat terdekat")), ("dukungan", _("Dukungan warga terbanyak")),
+                                      ("terbaru", _("Terbaru"))])
 
 
 class ActionForm(forms.Form):
@@ -167,6 +168,14 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {f.action: f for f in [
     VerifyDisposeForm, PostponeForm, ArchiveForm, StartFollowUpForm, RespondForm, RequestClarificationForm,
     NotAuthorityForm, InterveneForm, AdminReplyForm, CloseForm, RaisePrivacyForm,
 ]}
+
+
+class RelatedLinkForm(forms.Form):
+    """Link this report with another as related (issue #6)."""
+
+    other = forms.CharField(label=_("Nomor laporan terkait"), max_length=32,
+                            help_text=_("Contoh: 2611-ABCD-1234. Laporan itu tetap terbuka; keduanya saling menautkan."))
+    note = forms.CharField(label=_("Catatan (opsional)"), required=False, max_length=300)
 
 
 def action_form(action: Action, *, data=None, report: dict | None = None, agency_options=None) -> ActionForm:

@@ -113,8 +113,12 @@ def inbox_reports(*, user, inbox: str, now: datetime, status: str = "", category
     qs = _annotated(qs, now).select_related("agency", "category")
     if sort == "terbaru":
         return qs.order_by("-is_urgent", "-submitted_at", "-id")
-    # Emergencies first (issue #6), then the nearest deadline.
-    return qs.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "submitted_at", "id")
+    if sort == "dukungan":
+        # What the public backs most (dukungan, and duplicates linked to it) first (issue #6).
+        return qs.order_by("-is_urgent", "-support_count", F("due_at").asc(nulls_last=True), "submitted_at", "id")
+    # Emergencies first (issue #6), then the nearest deadline; on the same deadline, the one
+    # more citizens support.
+    return qs.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "-support_count", "submitted_at", "id")
 
 
 def inbox_counts(*, user, now: datetime) -> dict[str, int]:

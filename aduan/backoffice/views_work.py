@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from aduan.intake.selectors_backoffice import report_origin
 from aduan.reports.models import Kind
 from aduan.reports.policies import available_actions
 from aduan.reports.services.duplicates import duplicate_candidates_for_staff
+from aduan.reports.services.links import report_link_related, report_links_for_staff, report_unlink_related
 from aduan.reports.selectors import report_detail_for_staff, report_get_for_staff
 from aduan.reports.services.transition import report_transition
 from aduan.reports.workflow import ACTION_LABELS, Action, Status
@@ -27,7 +29,7 @@ from .auth import (
     ENROL_URL, OTP_URL, confirmed_device, is_official, lockout_response, official_required, official_totp_confirm,
     official_totp_device_for_enrolment, official_totp_verify, safe_next, with_next, totp_qr_svg, totp_secret_base32,
 )
-from .forms_work import ACTION_FORMS, InboxFilterForm, action_form, agency_choices
+from .forms_work import ACTION_FORMS, InboxFilterForm, RelatedLinkForm, action_form, agency_choices
 from .selectors import INBOXES, inbox_reports
 
 INBOX_TITLES = {
@@ -141,7 +143,9 @@ def _event_rows(detail: dict) -> list[dict]:
         try:
             label = ACTION_LABELS[Action(event["action"])]
         except ValueError:
-            label = {"submit": _("Laporan diterima"), "duplicate_linked": _("Laporan duplikat ditautkan")}.get(
+            label = {"submit": _("Laporan diterima"), "duplicate_linked": _("Laporan duplikat ditautkan"),
+                     "link_related": _("Ditautkan dengan laporan terkait"),
+                     "unlink_related": _("Tautan laporan terkait dihapus")}.get(
                 event["action"], event["action"])
         to_label = Status(event["to_status"]).label if event["to_status"] in Status.values else ""
         rows.append({**event, "label": label, "to_label": to_label})
@@ -167,7 +171,8 @@ def routing_for_staff(detail: dict, *, can_dispose: bool) -> dict | None:
     }
 
 
-def _render_detail(request, report_id: int, *, bound: dict | None = None, alert: str = "", status: int = 200):
+def _render_detail(request, report_id: int, *, bound: dict | None = None, alert: str = "", status: int = 200,
+                   link_form: RelatedLinkForm | None = None):
     try:
         detail = report_detail_for_staff(user=request.user, report_id=report_id)
         report = report_get_for_staff(user=request.user, report_id=report_id)
@@ -191,9 +196,12 @@ def _render_detail(request, report_id: int, *, bound: dict | None = None, alert:
         "origin": report_origin(report=report),
         "routing": routing_for_staff(detail, can_dispose=Action.VERIFY_DISPOSE in actions),
         "duplicates": duplicate_candidates_for_staff(user=request.user, report=report),
+        "related": report_links_for_staff(user=request.user, report=report),
+        "link_form": link_form or RelatedLinkForm(prefix="link"),
         "r": detail, "status_label": Status(detail["status"]).label, "events": _event_rows(detail),
         "deadlines": deadlines, "action_forms": forms, "alert": alert,
-        "error_forms": [f for f in forms if f["form"].is_bound and f["form"].errors],
+        "error_forms": [f for f in forms if f["form"].is_bound and f["form"].errors]
+                       + ([{"form": link_form}] if link_form is not None and link_form.errors else []),
     }, status=status)
 
 
@@ -235,6 +243,42 @@ def report_action_view(request, report_id: int):
         return _render_detail(request, report_id, alert=str(exc.message), status=409)
     messages.success(request, _("Berhasil: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("backoffice:report_detail", report_id=report_id)
+
+
+@official_required
+@require_POST
+def report_link_view(request, report_id: int):
+    """Link this report with another as related (issue #6)."""
+    form = RelatedLinkForm(request.POST, prefix="link")
+    if not form.is_valid():
+        return _render_detail(request, report_id, link_form=form, status=400)
+    try:
+        report_link_related(report=report_id, other_reference=form.cleaned_data["other"], actor=request.user,
+                            note=form.cleaned_data["note"])
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    except ValidationFailed as exc:
+        for field, errors in exc.field_errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return _render_detail(request, report_id, link_form=form, status=400)
+    messages.success(request, _("Laporan %(ref)s ditautkan sebagai terkait.") % {"ref": form.cleaned_data["other"].upper()})
+    return redirect(reverse("backoffice:report_detail", kwargs={"report_id": report_id}) + "#terkait")
+
+
+@official_required
+@require_POST
+def report_unlink_view(request, report_id: int, link_id: int):
+    try:
+        report_unlink_related(report=report_id, link_id=link_id, actor=request.user)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    messages.success(request, _("Tautan laporan terkait dihapus."))
+    return redirect(reverse("backoffice:report_detail", kwargs={"report_id": report_id}) + "#terkait")
 
 
 def _rebound(action: Action, post) -> dict:

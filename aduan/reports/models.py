@@ -259,3 +259,30 @@ class Support(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="uniq_support_per_user")]
+
+
+class ReportLink(models.Model):
+    """Two reports an official found to be about related problems (issue #6): not the same
+    report (that is "duplicate of", ``Report.duplicate_of``), but worth seeing together — a
+    broken drain and the flooded road it causes, reported to two agencies. One row per pair,
+    stored with the lower id first, so a pair cannot be linked twice in either order."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Terkait")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_out")
+    other = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RELATED)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "other", "kind"], name="uniq_report_link"),
+            models.CheckConstraint(condition=models.Q(report__lt=models.F("other")), name="report_link_ordered_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ~ {self.other_id}"

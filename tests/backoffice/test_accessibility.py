@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aduan.standards.models import CalendarDay
 from aduan.reports.models import Report
+from aduan.reports.services.links import report_link_related
 from aduan.reports.workflow import Status
 from tests.reports.helpers import report_in
 
@@ -62,9 +63,12 @@ def test_work_pages(page, live_server, directory, national_admin, verifier):
         "categories": [{"category": "jalan", "probability": 0.72, "terms": []}],
         "kinds": [{"kind": "complaint", "probability": 0.9}],
     })
+    report_link_related(report=reports[Status.SUBMITTED], other_reference=reports[Status.DISPOSED].reference,
+                        actor=national_admin, note="got tersumbat menyebabkan genangan")
     use_session(page, sign_in_verified(Client(), national_admin), live_server)
     page.goto(f"/petugas/laporan/{reports[Status.SUBMITTED].pk}/")
     assert page.locator("#usulan tr[data-suggestion]").count() == 2
+    assert page.locator("#terkait tr[data-related]").count() == 1
     for url in ["/petugas/", "/petugas/kotak/verifikasi/", "/petugas/kotak/instansi/", "/petugas/kotak/terlambat/",
                 "/petugas/kotak/eskalasi/", "/petugas/kotak/verifikasi/?status=submitted&sort=terbaru"]:
         check(page, url)
@@ -76,6 +80,13 @@ def test_work_pages(page, live_server, directory, national_admin, verifier):
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.locator(".error-summary").count() >= 1
+    assert axe_violations(page) == []
+    # Another: a related link to a report number that does not exist.
+    page.goto(f"/petugas/laporan/{reports[Status.SUBMITTED].pk}/")
+    page.fill("#id_link-other", "2611-NOPE-0000")
+    with page.expect_navigation():
+        page.locator('#terkait form[novalidate] button[type=submit]').click()
+    assert page.locator("#id_link-other_error").count() == 1
     assert axe_violations(page) == []
 
 

@@ -94,6 +94,25 @@ def test_sorted_by_deadline_by_default_and_newest_on_request(client, directory, 
     assert refs(client.get("/petugas/kotak/verifikasi/?sort=terbaru")) == [newer.reference, older.reference]
 
 
+def test_public_support_raises_priority(client, directory, national_admin, verifier, citizen):
+    """Dukungan feeds priority: on the same deadline the more supported report comes first,
+    and "most supported" puts it first whatever the deadline (issue #6)."""
+    from aduan.reports.services.transition import report_support
+    from tests.factories import UserFactory
+
+    now = timezone.now()
+    older, _ = report_in(Status.SUBMITTED, directory, national_admin, now=now - timedelta(days=7))  # an earlier deadline
+    same_day, _ = report_in(Status.SUBMITTED, directory, national_admin, now=now)
+    backed, _ = report_in(Status.SUBMITTED, directory, national_admin, now=now)
+    for n in range(3):
+        report_support(report=backed, user=UserFactory(username=f"pendukung-{n}"))
+    sign_in_verified(client, verifier)
+    assert refs(client.get("/petugas/kotak/verifikasi/")) == [older.reference, backed.reference, same_day.reference]
+    response = client.get("/petugas/kotak/verifikasi/?sort=dukungan")
+    assert refs(response) == [backed.reference, older.reference, same_day.reference]
+    assert '<td data-support="3">3</td>' in response.content.decode()
+
+
 def test_filters_by_title_text_and_status(client, directory, national_admin, verifier):
     road = fresh(Status.SUBMITTED, directory, national_admin, title="Lampu jalan padam")
     postponed = fresh(Status.POSTPONED, directory, national_admin, title="Sampah menumpuk")
