@@ -55,6 +55,16 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_duplicate_index():
+    """The duplicate index lives as long as the process; each test's database is new."""
+    from aduan.reports.services.duplicate_index import live_index_reset
+
+    live_index_reset()
+    yield
+    live_index_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit and throttle counters live in the process cache: each test starts at zero."""
     from django.core.cache import cache

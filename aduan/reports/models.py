@@ -136,7 +136,7 @@ class Report(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
 
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # the duplicate index catches up by it
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -299,3 +299,9 @@ ADUAN_ROUTING_URGENT_THRESHOLD = float(os.environ.get("ADUAN_ROUTING_URGENT_THRE
 ADUAN_ROUTING_MODEL_DIR = Path(os.environ.get("ADUAN_ROUTING_MODEL_DIR", VAR_DIR / "models" / "routing"))
 # Model names under ADUAN_ROUTING_MODEL_DIR: agency (destination), category (sector), kind.
 ADUAN_ROUTING_MODELS = {"agency": "agency", "category": "category", "kind": "kind"}
+# Duplicate checks (issue #6): "memory" keeps one long-lived index of the open reports per
+# process (aduan/reports/services/duplicate_index.py, ≈ 270 bytes per open report);
+# "database" narrows in SQL and scores the newest few thousand instead (no memory, slower).
+ADUAN_DUPLICATE_INDEX = os.environ.get("ADUAN_DUPLICATE_INDEX", "memory")
+ADUAN_DUPLICATE_INDEX_MAX_TAIL = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_TAIL", "20000"))
+ADUAN_DUPLICATE_INDEX_MAX_AGE = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_AGE", str(6 * 3600)))

@@ -19,6 +19,13 @@ ROAD = {"title": "Jalan rusak di depan SD", "body": "Jalan berlubang besar di de
 TYPED = {"title": "jln rusak dpn sd", "body": "jln bolong bsr dpn sd negri 2, membahayakan anak sklh"}
 
 
+@pytest.fixture(autouse=True, params=["memory", "database"])
+def backend(request, settings):
+    """Every behaviour holds for the long-lived in-memory index and for the SQL fallback."""
+    settings.ADUAN_DUPLICATE_INDEX = request.param
+    return request.param
+
+
 def refs(candidates):
     return [c.report.reference for c in candidates]
 
@@ -115,3 +122,23 @@ def test_candidate_include_renders_scores_and_a_link_form_that_archives_as_dupli
 def test_include_without_candidates_says_so(directory):
     html = render_to_string("backoffice/_duplicate_candidates.html", {"duplicates": {"candidates": [], "can_link": False}, "r": {"id": 1}})
     assert "Tidak ada laporan serupa" in html and "<form" not in html
+
+
+# --- the long-lived index catches up with what other processes did -------------------------------
+
+def test_index_built_once_sees_reports_added_and_closed_afterwards(directory, national_admin, backend):
+    from aduan.reports.services.duplicate_index import live_index
+
+    first, _ = submit(now=MON, region_code=MIROTO, **ROAD)
+    assert refs(duplicate_candidates(ReportDraft(incident_date=MON.date(), region_code=MIROTO, **TYPED), now=MON)) == [first.reference]
+    built = live_index() if backend == "memory" else None
+    second, _ = submit(now=MON + timedelta(hours=1), region_code=MIROTO, **ROAD)  # as if through another worker
+    draft = ReportDraft(incident_date=MON.date(), region_code=MIROTO, **TYPED)
+    assert set(refs(duplicate_candidates(draft, now=MON + timedelta(hours=2)))) == {first.reference, second.reference}
+    run(first, Action.ARCHIVE, national_admin, directory, reason="duplicate", duplicate_of=second.reference)
+    assert refs(duplicate_candidates(draft, now=MON + timedelta(hours=2))) == [second.reference]
+    if backend == "memory":
+        index = live_index()
+        assert index is built  # caught up, not rebuilt
+        keys = [m.key for m in index.query(title=TYPED["title"], body=TYPED["body"], region_code=MIROTO, at=MON)]
+        assert keys == [second.pk]  # the archived one is closed in the index itself

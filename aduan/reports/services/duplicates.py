@@ -29,6 +29,7 @@ from ..models import Report
 from ..policies import available_actions
 from ..selectors import reports_visible_to
 from ..workflow import OPEN_STATUSES, Action, Status
+from .duplicate_index import live_index
 
 PREFILTER_LIMIT = 3000
 DEGREES_PER_METRE = 1 / 111_320
@@ -97,6 +98,35 @@ def duplicate_candidates(report_or_draft, *, limit: int = 5, base: QuerySet[Repo
     query = _query_of(report_or_draft, now)
     if not (query["title"] or query["body"]):
         return []
+    if getattr(settings, "ADUAN_DUPLICATE_INDEX", "memory") == "memory":
+        return _from_live_index(query, limit=limit, base=base)
+    return _from_database(query, limit=limit, base=base)
+
+
+def _from_live_index(query: dict, *, limit: int, base: QuerySet[Report] | None) -> list[Candidate]:
+    """The process's long-lived index (duplicate_index.py); every candidate is re-read through
+    ``base`` so visibility and openness are the database's, never the index's."""
+    index = live_index()
+    exclude = [query["key"]] if query["key"] is not None else []
+    matches = index.query(title=query["title"], body=query["body"], region_code=query["region_code"],
+                          latitude=query["latitude"], longitude=query["longitude"], at=query["at"],
+                          limit=limit * 4, exclude=exclude)
+    if not matches:
+        return []
+    allowed = (base if base is not None else Report.objects.all()).filter(
+        pk__in=[m.key for m in matches], status__in=OPEN_STATUSES, duplicate_of__isnull=True)
+    reports = Report.objects.select_related("agency", "region", "category").in_bulk(list(allowed.values_list("pk", flat=True)))
+    seen, out = set(), []
+    for m in matches:
+        if m.key in reports and m.key not in seen:
+            seen.add(m.key)
+            out.append(Candidate(report=reports[m.key], score=m.score, text_score=m.text_score, same_place=m.same_place,
+                                 days_apart=m.days_apart, place=m.place, distance_m=m.distance_m))
+    return out[:limit]
+
+
+def _from_database(query: dict, *, limit: int, base: QuerySet[Report] | None) -> list[Candidate]:
+    """Without the in-memory index: narrow in SQL, score the newest ``PREFILTER_LIMIT``."""
     window, metres = _window_days(), _max_metres()
     at = query["at"]
     qs = (base if base is not None else Report.objects.all()).filter(
