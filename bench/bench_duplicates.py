@@ -80,19 +80,11 @@ def perturb(text: str, rng) -> str:
     return " ".join("jln" if w == "jalan" else w for w in words)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--data", default="/work/shared/data")
-    args = parser.parse_args()
-    rng = np.random.default_rng(6)
-    data = Path(args.data)
-
-    t0 = time.perf_counter()
+def synthetic_reports(n: int, data: Path, rng):
+    """``n`` synthetic open reports: (rows for ``DuplicateIndex.build``, (title, body) texts,
+    the vocabulary and its probabilities, submission epochs, the window's start)."""
     words, p = vocabulary(data)
     codes = villages(data)
-    n = args.reports
     # Places: 20 % of reports in 200 busy villages, the rest spread over all villages.
     busy = rng.choice(len(codes), size=200, replace=False)
     place_idx = np.where(rng.random(n) < 0.2, busy[rng.integers(0, 200, n)], rng.integers(0, len(codes), n))
@@ -114,6 +106,21 @@ def main() -> None:
         texts.append((t, b))
         rows.append((i, "", "", "" if no_place[i] else codes[place_idx[i]],
                      float(lat[i]) if has_coord[i] else None, float(lon[i]) if has_coord[i] else None, float(at[i]), True))
+    return rows, texts, words, p, at, base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--data", default="/work/shared/data")
+    args = parser.parse_args()
+    rng = np.random.default_rng(6)
+    data = Path(args.data)
+
+    t0 = time.perf_counter()
+    n = args.reports
+    rows, texts, words, p, at, base = synthetic_reports(n, data, rng)
     print(f"generated {n} synthetic reports from a vocabulary of {len(words)} words in {time.perf_counter() - t0:.1f} s")
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -58,10 +58,13 @@ def _fresh_calendar_cache():
 def _fresh_duplicate_index():
     """The duplicate index lives as long as the process; each test's database is new."""
     from aduan.reports.services.duplicate_index import live_index_reset
+    from aduan.routing.rules import directory_snapshot_clear
 
     live_index_reset()
+    directory_snapshot_clear()
     yield
     live_index_reset()
+    directory_snapshot_clear()
 
 
 @pytest.fixture(autouse=True)

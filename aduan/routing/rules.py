@@ -39,10 +39,10 @@ Layer 2: imports only agencies, regions and core.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, AgencyCategory, AgencyCoverage, Category
@@ -129,59 +129,104 @@ def asset_owner_detect(text: str) -> str:
 # --- the directory reader (read-only queries, memoised for one resolution) ----------------
 
 class _Directory:
+    """The directory as the engine reads it: a snapshot in memory (agencies, coverage,
+    category handlers, categories, active rules), loaded in a handful of queries and shared
+    by every resolution until the directory changes (signals, see ``directory_changed``) or
+    ``SNAPSHOT_SECONDS`` pass (changes made by another process, or by bulk updates that send
+    no signal). A resolution then costs no query (bench/bench_routing_latency.py)."""
+
     def __init__(self):
-        self._category_parent: dict[int, int | None] | None = None
-        self._agencies: dict[int, Agency] = {}
+        self.agencies_by_id: dict[int, Agency] = {a.pk: a for a in Agency.objects.all()}
+        self.categories: dict[int, Category] = {c.pk: c for c in Category.objects.all()}
+        self.category_by_slug: dict[str, int] = {c.slug: c.pk for c in self.categories.values()}
+        self.category_parent: dict[int, int | None] = {c.pk: c.parent_id for c in self.categories.values()}
         self._coverage: dict[int, list[str]] = {}
-        self._provinces: int | None = None
+        self._covering: dict[str, list[int]] = {}
+        for agency_id, code in AgencyCoverage.objects.values_list("agency_id", "region_id"):
+            self._coverage.setdefault(agency_id, []).append(code)
+            self._covering.setdefault(code, []).append(agency_id)
+        self._handlers: dict[int, list[tuple[int, str | None]]] = {}
+        for agency_id, category_id, region_id in AgencyCategory.objects.values_list("agency_id", "category_id", "region_id"):
+            self._handlers.setdefault(category_id, []).append((agency_id, region_id))
+        self.rules = list(RoutingRule.objects.filter(is_active=True))
+        self._provinces = Region.objects.filter(level=Region.Level.PROVINCE).count()
+        self.loaded_at = time.monotonic()
 
     def category_chain(self, category_id: int | None) -> list[int]:
         if category_id is None:
             return []
-        if self._category_parent is None:
-            self._category_parent = dict(Category.objects.values_list("pk", "parent_id"))
         chain, node = [], category_id
         while node is not None and node not in chain:
             chain.append(node)
-            node = self._category_parent.get(node)
+            node = self.category_parent.get(node)
         return chain
 
     def agencies(self, ids: Iterable[int]) -> dict[int, Agency]:
-        missing = [i for i in set(ids) if i not in self._agencies]
-        if missing:
-            self._agencies.update(Agency.objects.in_bulk(missing))
-        return {i: self._agencies[i] for i in ids if i in self._agencies}
+        return {i: self.agencies_by_id[i] for i in ids if i in self.agencies_by_id}
 
     def coverage(self, ids: Iterable[int]) -> dict[int, list[str]]:
-        missing = [i for i in set(ids) if i not in self._coverage]
-        if missing:
-            for i in missing:
-                self._coverage[i] = []
-            for agency_id, code in AgencyCoverage.objects.filter(agency_id__in=missing).values_list("agency_id", "region_id"):
-                self._coverage[agency_id].append(code)
-        return {i: self._coverage[i] for i in ids}
+        return {i: self._coverage.get(i, []) for i in ids}
+
+    def handlers(self, categories: list[int]) -> list[tuple[int, int, str | None]]:
+        """(agency, category, region) rows for ``categories``, agencies active and accepting."""
+        out = []
+        for category_id in categories:
+            for agency_id, region_id in self._handlers.get(category_id, ()):
+                agency = self.agencies_by_id.get(agency_id)
+                if agency is not None and agency.is_active and agency.accepts_reports:
+                    out.append((agency_id, category_id, region_id))
+        return out
 
     def province_count(self) -> int:
-        if self._provinces is None:
-            self._provinces = Region.objects.filter(level=Region.Level.PROVINCE).count()
         return self._provinces
 
     def government(self, code: str, level: int) -> tuple[Agency | None, list[Agency]]:
         """(the government of region ``code``, [] ) or (None, the ambiguous candidates)."""
-        qs = Agency.objects.filter(is_active=True, coverage__region_id=code)
         kinds = GOVERNMENT_KINDS.get(level)
-        if kinds:
-            qs = qs.filter(kind__in=kinds)
-        found = list(qs.distinct())
+        found = [a for a in self.agencies(self._covering.get(code, ())).values()
+                 if a.is_active and (not kinds or a.kind in kinds)]
         if not found:
             return None, []
         depth = min(a.path.count("/") for a in found)
-        top = [a for a in found if a.path.count("/") == depth]
+        top = sorted((a for a in found if a.path.count("/") == depth), key=lambda a: (a.path, a.pk))
         return (top[0], []) if len(top) == 1 else (None, top)
 
     def coordinator(self) -> Agency | None:
-        found = list(Agency.objects.filter(kind=Agency.Kind.COORDINATOR, is_active=True, accepts_reports=True)[:2])
+        found = [a for a in self.agencies_by_id.values()
+                 if a.kind == Agency.Kind.COORDINATOR and a.is_active and a.accepts_reports]
         return found[0] if len(found) == 1 else None
+
+
+SNAPSHOT_SECONDS = 60
+_snapshot: dict[str, _Directory] = {}
+
+
+def directory_snapshot() -> _Directory:
+    d = _snapshot.get("directory")
+    if d is None or time.monotonic() - d.loaded_at > SNAPSHOT_SECONDS:
+        d = _snapshot["directory"] = _Directory()
+    return d
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """An active category by its slug, from the snapshot (no query)."""
+    d = directory_snapshot()
+    category = d.categories.get(d.category_by_slug.get(slug, -1))
+    return category if category is not None and category.is_active else None
+
+
+def directory_snapshot_clear() -> None:
+    _snapshot.clear()
+
+
+def directory_changed(**_kwargs) -> None:
+    """Signal receiver (apps.py): the next resolution reads the directory afresh — now, and
+    again once the transaction commits (bulk writes later in the same transaction send no
+    signal of their own)."""
+    from django.db import transaction
+
+    _snapshot.clear()
+    transaction.on_commit(_snapshot.clear)
 
 
 def _usable(agency: Agency | None) -> bool:
@@ -204,12 +249,13 @@ class _Candidate:
 
 
 def _candidates(d: _Directory, *, categories: list[int], chain: list[str], within: Agency | None) -> list[_Candidate]:
-    rows = AgencyCategory.objects.filter(category_id__in=categories, agency__is_active=True, agency__accepts_reports=True)
-    rows = rows.filter(Q(region__isnull=True) | Q(region_id__in=chain)) if chain else rows.filter(region__isnull=True)
-    if within is not None:
-        rows = rows.filter(agency__path__startswith=within.path)
+    chain_codes = set(chain)
     best: dict[int, tuple[int, int]] = {}
-    for agency_id, category_id, region_id in rows.values_list("agency_id", "category_id", "region_id"):
+    for agency_id, category_id, region_id in d.handlers(categories):
+        if region_id is not None and region_id not in chain_codes:
+            continue
+        if within is not None and not d.agencies_by_id[agency_id].path.startswith(within.path):
+            continue
         rank = (categories.index(category_id), -region_level_of(region_id))
         if agency_id not in best or rank < best[agency_id]:
             best[agency_id] = rank
@@ -314,13 +360,12 @@ def _resolve_rule(d: _Directory, rule, *, categories: list[int], code: str | Non
 
 # --- public API ---------------------------------------------------------------------------
 
-def _category_id(category) -> int | None:
+def _category_id(category, d: _Directory) -> int | None:
     if category is None or category == "":
         return None
     if isinstance(category, Category):
         return category.pk
-    found = Category.objects.filter(slug=str(category)).values_list("pk", flat=True).first()
-    return found
+    return d.category_by_slug.get(str(category))
 
 
 def _region_code(region) -> str | None:
@@ -330,13 +375,11 @@ def _region_code(region) -> str | None:
 
 
 def rules_matching(*, category_chain: list[int], code: str | None, asset_owner: str = "", rules=None) -> list:
-    """Active rules that apply to the question, most specific first."""
+    """Active rules that apply to the question, most specific first (``rules``: the given
+    ones, e.g. unsaved ones in the tester; otherwise the snapshot's active rules)."""
     chain = region_chain(code)
     if rules is None:
-        qs = RoutingRule.objects.filter(is_active=True, asset_owner__in=["", asset_owner or ""])
-        qs = qs.filter(Q(category__isnull=True) | Q(category_id__in=category_chain))
-        qs = qs.filter(Q(region__isnull=True) | Q(region_id__in=chain))
-        rules = list(qs)
+        rules = directory_snapshot().rules
     applicable = []
     for rule in rules:
         if not rule.is_active or rule.asset_owner not in ("", asset_owner or ""):
@@ -353,9 +396,9 @@ def rules_matching(*, category_chain: list[int], code: str | None, asset_owner: 
 
 def rules_explain(*, category=None, region=None, asset_owner: str = "", rules=None) -> Explanation:
     """Like ``rules_resolve`` but also returns every step considered (for the tester)."""
-    d = _Directory()
+    d = directory_snapshot()
     code = _region_code(region)
-    categories = d.category_chain(_category_id(category))
+    categories = d.category_chain(_category_id(category, d))
     ordered = rules_matching(category_chain=categories, code=code, asset_owner=asset_owner, rules=rules)
     trace: list[str] = []
     if not ordered:

@@ -75,7 +75,7 @@ def test_report_page_query_count_is_pinned(client, directory, national_admin, ve
     report = fresh(Status.RETURNED, directory, national_admin)
     sign_in_verified(client, verifier)
     client.get(f"/petugas/laporan/{report.pk}/")
-    with django_assert_num_queries(12):  # + attachments, + duplicate candidates
+    with django_assert_num_queries(14):  # + attachments, + duplicate index catch-up (2) and re-read, + related links
         assert client.get(f"/petugas/laporan/{report.pk}/").status_code == 200
 
 

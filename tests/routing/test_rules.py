@@ -7,7 +7,7 @@ import pytest
 
 from aduan.agencies.models import Agency, AgencyCategory, AgencyCoverage, Category
 from aduan.routing.models import AssetOwner, AuthorityLevel, RoutingRule
-from aduan.routing.rules import asset_owner_detect, authority_for, rules_explain, rules_resolve
+from aduan.routing.rules import asset_owner_detect, authority_for, directory_changed, rules_explain, rules_resolve
 from tests.agencies.conftest import demo_regions, wilayah_by_code  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,7 @@ def test_region_specific_handler_beats_a_general_one_in_the_same_government(dire
     # Two equal handlers: the government they share disposes internally.
     assert resolved(category=directory.road, region=MIROTO) == directory.semarang
     AgencyCategory.objects.filter(agency=roads["city"]).update(region_id="33.74")
+    directory_changed()  # a bulk update sends no signal: other processes see it within SNAPSHOT_SECONDS
     assert resolved(category=directory.road, region=MIROTO) == roads["city"]
 
 
@@ -241,3 +242,11 @@ def test_default_rules_route_the_demo_directory(seeded, category, region, owner,
 def test_default_rules_leave_an_unlocated_shared_sector_to_the_verifier(seeded):
     # Schools are Kemendikbud's and madrasahs Kemenag's: without a place nobody can tell.
     assert rules_resolve(category="pendidikan", region=None) is None
+
+
+def test_the_snapshot_follows_saved_changes_without_waiting(directory, roads):
+    rule(category=directory.road, region_level=AuthorityLevel.REGENCY)
+    assert resolved(category=directory.road, region=MIROTO) == roads["city"]
+    roads["city"].accepts_reports = False
+    roads["city"].save()  # a signal drops the snapshot
+    assert resolved(category=directory.road, region=MIROTO) != roads["city"]

@@ -56,7 +56,7 @@ from aduan.regions.models import Region
 from aduan.routing.aliases import AliasIndex, agency_match
 from aduan.routing.classifier import RoutingModel, current_model_path
 from aduan.routing.places import PROVINCE, REGENCY
-from aduan.routing.rules import asset_owner_detect, rules_resolve
+from aduan.routing.rules import asset_owner_detect, category_by_slug, rules_resolve
 
 from ..actors import SYSTEM
 from ..models import Report
@@ -71,6 +71,8 @@ PLACE_MIN_CONFIDENCE = 0.5
 # The agency model "disagrees" with the rules path when its own top answer, a different
 # agency, is at least this probable.
 DISAGREE_PROBABILITY = 0.5
+# A sector the text hardly suggests is not worth a rules lookup or a line for the verifier.
+MIN_SECTOR_PROBABILITY = 0.02
 
 
 # --- models, loaded once per process and reloaded when a new version is promoted ---------------
@@ -202,8 +204,8 @@ def route_suggest(report: Report) -> RoutingOutcome:
     if category_model is not None:
         for s in category_model.suggest(text, k=SUGGESTIONS):
             category_suggestions.append({"category": s.label, "probability": s.probability, "terms": s.terms})
-            category = Category.objects.filter(slug=s.label, is_active=True).first()
-            if category is not None:
+            category = category_by_slug(s.label)
+            if category is not None and s.probability >= MIN_SECTOR_PROBABILITY:
                 sectors.append((category, s.probability, s.terms, "model"))
     data["categories"] = category_suggestions
     if report.category_id and all(c.pk != report.category_id for c, *_ in sectors):
