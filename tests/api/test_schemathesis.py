@@ -137,5 +137,5 @@ def test_every_operation_answers_without_5xx_and_as_documented(wsgi_app, no_rate
                 _run(operation, strategy, headers, cookies)
             except Exception as exc:  # collect every operation's failure, then report them all
                 failures.append(f"{operation.label}:\n{exc}")
-    assert operations == 24
+    assert operations == 25
     assert not failures, "\n\n".join(failures)

@@ -268,6 +268,27 @@ class PublicReportSerializer(serializers.Serializer):
                                           help_text=_("Nama yang dipilih pelapor untuk tampil; tidak ada pada laporan anonim."))
 
 
+class SimilarQuerySerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, help_text=_("Judul laporan yang sedang ditulis."))
+    body = serializers.CharField(required=False, allow_blank=True, max_length=10000, help_text=_("Isi laporan (opsional)."))
+    region_code = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                        help_text=_("Kode wilayah Kemendagri tempat kejadian (mis. 33.74.01.1001)."))
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+
+
+class SimilarReportSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField(help_text=_("Disamarkan: nomor telepon, surel dan NIK diganti penanda."))
+    region = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    status_label = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    support_count = serializers.IntegerField()
+    score = serializers.FloatField(help_text=_("Kemiripan gabungan teks, tempat dan waktu, 0–1."))
+    same_place = serializers.BooleanField()
+
+
 class SupportResultSerializer(serializers.Serializer):
     reference = serializers.CharField()
     support_count = serializers.IntegerField()

@@ -37,6 +37,7 @@ urlpatterns = [
     path("me/reports/<str:reference>/", citizen.MyReportView.as_view(), name="my_report"),
     # Public read.
     path("public/reports/", citizen.PublicReportListView.as_view(), name="public_reports"),
+    path("public/reports/similar/", citizen.PublicReportSimilarView.as_view(), name="public_reports_similar"),
     path("public/reports/<str:reference>/", citizen.PublicReportView.as_view(), name="public_report"),
     path("public/reports/<str:reference>/support/", citizen.PublicReportSupportView.as_view(), name="public_report_support"),
     # Officials' inboxes (agency keys).

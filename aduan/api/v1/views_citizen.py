@@ -29,6 +29,8 @@ from aduan.accounts.login_codes import CODE_LIFETIME, WINDOW, TooManyCodes
 from aduan.agencies.models import Agency
 from aduan.core.errors import NotFound, ValidationFailed
 from aduan.portal.public_selectors import report_rows_public, reports_public_search
+from aduan.portal.submit_selectors import reports_similar_open
+from aduan.regions.models import Region
 from aduan.portal.report_selectors import (
     REPORTER_ACTIONS,
     report_public_for_support,
@@ -70,6 +72,8 @@ from .serializers import (
     ReportSubmitMultipartSerializer,
     ReportSubmitSerializer,
     ReportSubmittedSerializer,
+    SimilarQuerySerializer,
+    SimilarReportSerializer,
     SupportResultSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -309,6 +313,25 @@ class PublicReportListView(CitizenView):
         page = paginate(request, search.reports, NEWEST_FIRST)
         rows = report_rows_public(reports=page.items, now=_now())
         return Response(page.envelope(PublicReportRowSerializer(rows, many=True).data))
+
+
+class PublicReportSimilarView(CitizenView):
+    @extend_schema(
+        operation_id="public_reports_similar", tags=[TAG_PUBLIC], summary="Laporan serupa yang masih terbuka",
+        description="Sebelum mengirim: laporan publik yang masih terbuka dan mungkin masalah yang sama (kemiripan teks, "
+                    "tempat dan waktu 30 hari terakhir, di semua instansi), terbaik dulu, paling banyak 5. Aplikasi "
+                    "menawarkan warga untuk mendukung laporan itu (POST …/support/) alih-alih mengirim laporan baru.",
+        parameters=[SimilarQuerySerializer], auth=[],
+        responses={200: SimilarReportSerializer(many=True), **error_responses(400, 429)},
+    )
+    def get(self, request):
+        query = _valid(SimilarQuerySerializer, request.query_params)
+        code = (query.get("region_code") or "").strip()
+        if code and not Region.objects.filter(code=code).exists():
+            raise ValidationFailed(field_errors={"region_code": [_("Kode wilayah %(code)s tidak dikenal.") % {"code": code}]})
+        rows = reports_similar_open(title=query["title"], body=query.get("body", ""), region_code=code,
+                                    latitude=query.get("latitude"), longitude=query.get("longitude"))
+        return Response(SimilarReportSerializer(rows, many=True).data)
 
 
 class PublicReportView(CitizenView):
