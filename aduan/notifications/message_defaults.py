@@ -31,6 +31,10 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
                 "Simpan tautan ini: siapa pun yang memegangnya dapat melihat dan menanggapi laporan Anda.\n"
                 "{% if late_filing_warning %}\nCatatan: laporan ini diajukan lebih dari 30 hari setelah kejadian. "
                 "Laporan tetap diproses.{% endif %}"
+                "{% if similar %}\n\nWarga lain sudah melaporkan masalah yang tampaknya sama:\n"
+                "{% for s in similar %}- {{ public_url }}/laporan/{{ s.reference }}/ ({{ s.support_count }} dukungan)\n{% endfor %}"
+                "Dukung laporan itu agar lebih cepat ditangani. Bila ternyata sama, petugas menggabungkan laporan "
+                "Anda dan Anda tetap menerima kabarnya.{% endif %}"
             ),
             "en": (
                 "{% if emergency_numbers %}AN EMERGENCY? CALL 112 NOW"
@@ -42,11 +46,15 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
                 "Keep this link safe: anyone who has it can see and reply to your report.\n"
                 "{% if late_filing_warning %}\nNote: this report was sent more than 30 days after the event. "
                 "It will still be processed.{% endif %}"
+                "{% if similar %}\n\nOther citizens have already reported what looks like the same problem:\n"
+                "{% for s in similar %}- {{ public_url }}/laporan/{{ s.reference }}/ ({{ s.support_count }} supports)\n{% endfor %}"
+                "Support that report to get it handled sooner. If it is the same, officials merge your report "
+                "with it and you still receive its updates.{% endif %}"
             ),
         },
         "short": {
-            "id": "{% if emergency_numbers %}DARURAT? Hubungi {{ emergency_numbers|join:'/' }} sekarang. {% endif %}Laporan Anda diterima. Nomor: {{ reference }}.",
-            "en": "{% if emergency_numbers %}EMERGENCY? Call {{ emergency_numbers|join:'/' }} now. {% endif %}Your report has been received. Number: {{ reference }}.",
+            "id": "{% if emergency_numbers %}DARURAT? Hubungi {{ emergency_numbers|join:'/' }} sekarang. {% endif %}Laporan Anda diterima. Nomor: {{ reference }}.{% if similar %} Laporan serupa: {% for s in similar %}{{ s.reference }}{% if not forloop.last %}, {% endif %}{% endfor %}.{% endif %}",
+            "en": "{% if emergency_numbers %}EMERGENCY? Call {{ emergency_numbers|join:'/' }} now. {% endif %}Your report has been received. Number: {{ reference }}.{% if similar %} Similar reports: {% for s in similar %}{{ s.reference }}{% if not forloop.last %}, {% endif %}{% endfor %}.{% endif %}",
         },
     },
     "report_event": {
@@ -237,7 +245,8 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
 
 # What each message can use (shown beside the editor).
 VARIABLES: dict[str, list[str]] = {
-    "report_submitted": ["reference", "title", "track_url", "late_filing_warning", "emergency_numbers", "public_url"],
+    "report_submitted": ["reference", "title", "track_url", "late_filing_warning", "emergency_numbers",
+                         "similar (reference, support_count)", "public_url"],
     "report_urgent": ["reference", "title", "emergency_kind", "emergency_numbers", "phrases", "region_code", "address",
                       "agency", "public_url"],
     "report_event": ["reference", "title", "status_label", "action_label", "agency", "note", "via_duplicate", "public_url"],

@@ -54,7 +54,10 @@ def _reporter_address(report: Report) -> tuple[str, str] | None:
     return None
 
 
-def notify_reporter_submitted(report: Report, token: str) -> None:
+def notify_reporter_submitted(report: Report, token: str, *, similar: list[dict] | None = None) -> None:
+    """The reporter's confirmation. ``similar``: open public reports about the same problem
+    ({reference, support_count}), offered for support (issue #6) — on SMS, e-mail and chat
+    the citizen never saw the web form's "support this report instead?" step."""
     address = _reporter_address(report)
     if address is None:
         return
@@ -66,6 +69,7 @@ def notify_reporter_submitted(report: Report, token: str) -> None:
             "title": report.title,
             "track_url": f"{settings.ADUAN_PUBLIC_URL}/lacak/?{urlencode({'ref': report.reference, 'token': token})}",
             "late_filing_warning": report.late_filing_warning,
+            **({"similar": similar} if similar else {}),
         },
         dedupe_key=f"report:{report.pk}:submitted",
     )

@@ -7,6 +7,7 @@ bytes and images are stripped of EXIF before storage.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,7 +37,12 @@ from ..attachments import AttachmentUpload, CleanAttachment, attachments_clean, 
 from ..models import Attachment, Channel, Event, Kind, Report
 from ..notify import notify_reporter_submitted, official_email
 from ..workflow import Status
+from ..selectors import public_reports
+from .duplicates import duplicate_candidates
 from .routing import report_route
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -277,13 +283,27 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
         audit_log(actor=reporter or report.entered_by, action="report_submit", obj=report,
                   data={"event": event.pk, "channel": report.channel,
                         **({"entered_by": report.entered_by_id} if report.entered_by_id else {})})
-        notify_reporter_submitted(report, token)
+        notify_reporter_submitted(report, token, similar=_similar_for_reporter(report, draft.channel))
         if emergency is not None:
             _notify_urgent(report, event, emergency)
     # Routing (issue #6) runs once the report is stored, in its own savepoint: a failure
     # there leaves the report in the verification queue, never loses it.
     report_route(report, now=now)
     return SubmitResult(report=report, token=token)
+
+
+def _similar_for_reporter(report: Report, channel: str) -> list[dict]:
+    """Up to two open public reports about the same problem, for the confirmation. Not on the
+    web form, whose first step already offered them; never a failure that loses the report."""
+    if channel == Channel.WEB:
+        return []
+    try:
+        with transaction.atomic():
+            found = duplicate_candidates(report, limit=2, base=public_reports())
+    except Exception:
+        logger.exception("similar reports for the confirmation of %s failed", report.reference)
+        return []
+    return [{"reference": c.report.reference, "support_count": c.report.support_count} for c in found]
 
 
 def _notify_urgent(report: Report, event: Event, emergency: Emergency) -> None:
