@@ -305,3 +305,4 @@ ADUAN_ROUTING_MODELS = {"agency": "agency", "category": "category", "kind": "kin
 ADUAN_DUPLICATE_INDEX = os.environ.get("ADUAN_DUPLICATE_INDEX", "memory")
 ADUAN_DUPLICATE_INDEX_MAX_TAIL = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_TAIL", "20000"))
 ADUAN_DUPLICATE_INDEX_MAX_AGE = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_AGE", str(6 * 3600)))
+ADUAN_DUPLICATE_INDEX_BUILD = os.environ.get("ADUAN_DUPLICATE_INDEX_BUILD", "background")  # or "sync"

@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 ADUAN_SMS_BACKEND = "locmem"  # aduan.notifications.sms.outbox, like mail.outbox
 # Models trained in a developer's var/ must not route the tests' reports.
 ADUAN_ROUTING_MODEL_DIR = Path(tempfile.mkdtemp(prefix="aduan-test-models-"))
+# Tests build the duplicate index inline; tests/reports/test_duplicate_candidates.py covers the background build.
+ADUAN_DUPLICATE_INDEX_BUILD = "sync"

@@ -142,3 +142,21 @@ def test_index_built_once_sees_reports_added_and_closed_afterwards(directory, na
         assert index is built  # caught up, not rebuilt
         keys = [m.key for m in index.query(title=TYPED["title"], body=TYPED["body"], region_code=MIROTO, at=MON)]
         assert keys == [second.pk]  # the archived one is closed in the index itself
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_build_runs_in_the_background_and_the_database_answers_meanwhile(directory, settings, backend):
+    """Nobody waits for a million reports to be indexed: until the index is ready, the
+    database answers, with the same candidates."""
+    from aduan.reports.services.duplicate_index import live_index, live_index_wait
+
+    if backend != "memory":
+        pytest.skip("the background build concerns the in-memory index")
+    settings.ADUAN_DUPLICATE_INDEX_BUILD = "background"
+    first, _ = submit(now=MON, region_code=MIROTO, **ROAD)
+    draft = ReportDraft(incident_date=MON.date(), region_code=MIROTO, **TYPED)
+    assert refs(duplicate_candidates(draft, now=MON)) == [first.reference]  # the database, or a finished index
+    live_index_wait()
+    index = live_index()
+    assert index is not None and len(index) == 1
+    assert refs(duplicate_candidates(draft, now=MON)) == [first.reference]  # now the index

@@ -2,9 +2,11 @@
 open reports of the time window, so a duplicate check costs a lookup in memory, not a scan
 of the database (bench/bench_routing_latency.py: with a million open reports indexed).
 
-- **Built** lazily on the first check, from the open reports submitted within the window,
-  and rebuilt when the tail of added reports grows past ``ADUAN_DUPLICATE_INDEX_MAX_TAIL``
-  or the index is older than ``ADUAN_DUPLICATE_INDEX_MAX_AGE`` seconds (the window moves).
+- **Built** on the first check, from the open reports submitted within the window, in a
+  background thread (checks ask the database until it is ready), and rebuilt the same way
+  when the tail of added reports grows past ``ADUAN_DUPLICATE_INDEX_MAX_TAIL`` or the index
+  is older than ``ADUAN_DUPLICATE_INDEX_MAX_AGE`` seconds (the window moves); the old index
+  serves meanwhile. ``ADUAN_DUPLICATE_INDEX_BUILD = "sync"`` builds inline (tests).
 - **Caught up** before every check with what other processes changed since: reports with
   an id above the last one seen are added; reports updated since the last catch-up that are
   no longer open (closed, archived, linked as duplicates) are closed in the index. Two
@@ -17,6 +19,7 @@ Memory ≈ 270 bytes per open report per process (a million: ≈ 270 MiB in each
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime, timedelta
@@ -30,6 +33,8 @@ from aduan.routing.duplicates import MAX_METRES, WINDOW_DAYS, DuplicateIndex
 from ..models import Report
 from ..workflow import OPEN_STATUSES
 
+logger = logging.getLogger(__name__)
+
 _FIELDS = ("pk", "title", "body", "region_id", "latitude", "longitude", "submitted_at", "status", "duplicate_of_id")
 
 
@@ -42,6 +47,7 @@ class _Live:
         self.built_at = 0.0
         self.tail = 0
         self.config: dict | None = None
+        self.builder: threading.Thread | None = None
 
 
 _live = _Live()
@@ -63,7 +69,8 @@ def _row(values) -> tuple:
             status in OPEN_STATUSES and duplicate_of is None)
 
 
-def _build(now: datetime, config: dict) -> None:
+def _build(now: datetime, config: dict) -> tuple[DuplicateIndex, int, datetime]:
+    """A new index of the open reports of the window, with its watermarks."""
     since = now - timedelta(days=config["window"])
     # The watermarks are taken before reading, so nothing committed meanwhile is missed
     # (at worst it is added twice, which only repeats a candidate the caller de-duplicates).
@@ -72,9 +79,15 @@ def _build(now: datetime, config: dict) -> None:
     rows = (_row(v) for v in Report.objects.filter(status__in=OPEN_STATUSES, duplicate_of__isnull=True,
                                                     submitted_at__gte=since, pk__lte=last_id)
             .values_list(*_FIELDS).iterator(chunk_size=5000))
-    _live.index = DuplicateIndex.build(rows, window_days=config["window"], max_metres=config["metres"])
-    _live.last_id, _live.synced_at, _live.built_at, _live.tail = last_id, synced_at, time.monotonic(), 0
-    _live.config = config
+    index = DuplicateIndex.build(rows, window_days=config["window"], max_metres=config["metres"])
+    return index, last_id, synced_at
+
+
+def _install(built: tuple[DuplicateIndex, int, datetime], config: dict) -> None:
+    """Swap in a built index (lock held). Its watermarks are those of the build's start, so
+    the next catch-up adds what was committed while it was being built."""
+    _live.index, _live.last_id, _live.synced_at = built
+    _live.built_at, _live.tail, _live.config = time.monotonic(), 0, config
 
 
 def _catch_up() -> None:
@@ -93,22 +106,57 @@ def _catch_up() -> None:
     _live.synced_at = synced_at
 
 
-def live_index(now: datetime | None = None) -> DuplicateIndex:
-    """The process's index, built or caught up."""
+def _build_in_background(now: datetime, config: dict) -> None:
+    """Build without holding the lock; checks keep using the old index (or the database)."""
+    def run():
+        from django.db import connection
+
+        try:
+            built = _build(now, config)
+            with _live.lock:
+                _install(built, config)
+        except Exception:
+            logger.exception("building the duplicate index failed; checks use the database meanwhile")
+        finally:
+            _live.builder = None
+            connection.close()
+
+    _live.builder = threading.Thread(target=run, name="aduan-duplicate-index", daemon=True)
+    _live.builder.start()
+
+
+def live_index(now: datetime | None = None) -> DuplicateIndex | None:
+    """The process's index, built or caught up; None while the first build runs in the
+    background (``ADUAN_DUPLICATE_INDEX_BUILD = "background"``): the caller then asks the
+    database. A million open reports take ≈ 40 s to index, which no citizen should wait for."""
     now = now or timezone.now()
     config = _settings()
+    background = getattr(settings, "ADUAN_DUPLICATE_INDEX_BUILD", "background") == "background"
     with _live.lock:
         stale = (_live.index is None or _live.config != config or _live.tail > config["max_tail"]
                  or time.monotonic() - _live.built_at > config["max_age"])
-        if stale:
-            _build(now, config)
-        else:
-            _catch_up()
+        if stale and background:
+            if _live.builder is None:
+                _build_in_background(now, config)
+            if _live.index is None or _live.config != config:
+                return None
+        elif stale:
+            _install(_build(now, config), config)
+            return _live.index
+        _catch_up()
         return _live.index
+
+
+def live_index_wait(timeout: float = 120) -> None:
+    """Wait for a background build to finish (tests, warm-up commands)."""
+    builder = _live.builder
+    if builder is not None:
+        builder.join(timeout)
 
 
 def live_index_reset() -> None:
     """Forget the index (tests; after a bulk import)."""
+    live_index_wait()
     with _live.lock:
         _live.index, _live.last_id, _live.synced_at, _live.built_at, _live.tail = None, 0, None, 0.0, 0
         _live.config = None

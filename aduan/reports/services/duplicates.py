@@ -107,6 +107,8 @@ def _from_live_index(query: dict, *, limit: int, base: QuerySet[Report] | None) 
     """The process's long-lived index (duplicate_index.py); every candidate is re-read through
     ``base`` so visibility and openness are the database's, never the index's."""
     index = live_index()
+    if index is None:  # the first build is still running in the background
+        return _from_database(query, limit=limit, base=base)
     exclude = [query["key"]] if query["key"] is not None else []
     matches = index.query(title=query["title"], body=query["body"], region_code=query["region_code"],
                           latitude=query["latitude"], longitude=query["longitude"], at=query["at"],
