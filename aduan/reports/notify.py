@@ -54,10 +54,12 @@ def _reporter_address(report: Report) -> tuple[str, str] | None:
     return None
 
 
-def notify_reporter_submitted(report: Report, token: str, *, similar: list[dict] | None = None) -> None:
+def notify_reporter_submitted(report: Report, token: str, *, similar: list[dict] | None = None,
+                              emergency_numbers: list[str] | None = None) -> None:
     """The reporter's confirmation. ``similar``: open public reports about the same problem
     ({reference, support_count}), offered for support (issue #6) — on SMS, e-mail and chat
-    the citizen never saw the web form's "support this report instead?" step."""
+    the citizen never saw the web form's "support this report instead?" step.
+    ``emergency_numbers``: an emergency was recognised; every channel opens with "call 112"."""
     address = _reporter_address(report)
     if address is None:
         return
@@ -70,6 +72,8 @@ def notify_reporter_submitted(report: Report, token: str, *, similar: list[dict]
             "track_url": f"{settings.ADUAN_PUBLIC_URL}/lacak/?{urlencode({'ref': report.reference, 'token': token})}",
             "late_filing_warning": report.late_filing_warning,
             **({"similar": similar} if similar else {}),
+            **({"emergency_numbers": list(emergency_numbers), "emergency_kind": report.emergency_kind}
+               if emergency_numbers else {}),
         },
         dedupe_key=f"report:{report.pk}:submitted",
     )

@@ -28,7 +28,6 @@ from aduan.core.refs import reference_new, token_hash, token_new
 from aduan.regions.boundaries import region_at_point
 from aduan.regions.models import Region
 from aduan.accounts.selectors import officials_with_perm
-from aduan.notifications.models import Outbox
 from aduan.notifications.services import outbox_enqueue
 from aduan.routing.emergency import Emergency, emergency_detect
 
@@ -283,7 +282,8 @@ def report_submit(*, draft: ReportDraft, actor=None, now: datetime | None = None
         audit_log(actor=reporter or report.entered_by, action="report_submit", obj=report,
                   data={"event": event.pk, "channel": report.channel,
                         **({"entered_by": report.entered_by_id} if report.entered_by_id else {})})
-        notify_reporter_submitted(report, token, similar=_similar_for_reporter(report, draft.channel))
+        notify_reporter_submitted(report, token, similar=_similar_for_reporter(report, draft.channel),
+                                  emergency_numbers=list(emergency.numbers) if emergency else None)
         if emergency is not None:
             _notify_urgent(report, event, emergency)
     # Routing (issue #6) runs once the report is stored, in its own savepoint: a failure
@@ -307,17 +307,11 @@ def _similar_for_reporter(report: Report, channel: str) -> list[dict]:
 
 
 def _notify_urgent(report: Report, event: Event, emergency: Emergency) -> None:
-    """Outbox rows for an emergency, in report_submit's transaction (rule of the house 5):
-    the numbers to call added to the reporter's confirmation (every channel renders them from
-    ``emergency_numbers``), an internal ``report_urgent`` row to the national verifiers and to
-    the agency the reporter chose, and an e-mail to each national verifier."""
+    """Outbox rows for an emergency, in report_submit's transaction (rule of the house 5): an
+    internal ``report_urgent`` row to the national verifiers and to the agency the reporter
+    chose, and an e-mail to each national verifier. (The reporter's confirmation carries the
+    numbers to call: ``notify_reporter_submitted``.)"""
     numbers = list(emergency.numbers)
-    # notify_reporter_submitted wrote the confirmation just above; it carries the numbers so
-    # SMS, WhatsApp, Telegram and e-mail all say "call 112". (Belongs in notify.py; see docs.)
-    submitted = Outbox.objects.filter(dedupe_key=f"report:{report.pk}:submitted").first()
-    if submitted is not None:
-        submitted.payload = {**submitted.payload, "emergency_numbers": numbers, "emergency_kind": emergency.kind}
-        submitted.save(update_fields=["payload"])
     payload = {
         "reference": report.reference, "title": report.title, "emergency_kind": emergency.kind,
         "emergency_numbers": numbers, "phrases": list(emergency.phrases),
