@@ -183,3 +183,40 @@ def test_fitted_model_uses_the_bound_rule(model):
     from aduan.routing.classifier import NEVER
 
     assert model.auto_threshold == NEVER
+
+
+def test_default_support_is_not_fooled_by_a_lucky_run_at_the_top():
+    """The most confident predictions right 60 times in a row, then right 90 % of the time:
+    with 30 predictions of support the bound passes on the run alone (60 of 60); the default
+    support (100) needs a sustained record, so the model never auto-disposes."""
+    from aduan.routing.classifier import AUTO_MIN_SUPPORT, NEVER, choose_threshold_lcb
+
+    confs = [0.999 - 0.0005 * i for i in range(400)]
+    oks = [True] * 60 + [i % 10 != 0 for i in range(340)]
+    assert choose_threshold_lcb(confs, oks, target=0.95, min_support=30) < NEVER
+    assert AUTO_MIN_SUPPORT >= 100
+    assert choose_threshold_lcb(confs, oks, target=0.95) == NEVER
+
+
+# -- style features: only when the data has few classes ----------------------------------------
+
+QUESTIONS = ["apakah bantuan pkh masih dibuka tahun ini?", "bagaimana cara mendaftar bpjs kesehatan?",
+             "kapan pengumuman hasil seleksi cpns?", "berapa biaya membuat akta kelahiran?",
+             "di mana kantor pelayanan pajak terdekat?", "apakah ktp elektronik bisa diurus di kecamatan?"]
+COMPLAINTS = ["jalan rusak parah belum diperbaiki.", "lampu jalan mati sudah sebulan.",
+              "sampah menumpuk di pasar dan bau.", "pelayanan kelurahan lambat sekali.",
+              "air pdam tidak mengalir tiga hari.", "pungutan liar di sekolah negeri."]
+
+
+def test_few_classes_get_style_blocks_and_survive_save_load(gaz, tmp_path):
+    rows = [(t, "permintaan_informasi") for t in QUESTIONS] + [(t, "pengaduan") for t in COMPLAINTS]
+    model = RoutingModel(name="request_type").fit(rows * 2, gazetteer=gaz)
+    assert [kind for kind, _ in model.style_vecs] == ["norm_words", "raw_chars", "edges"]
+    loaded = RoutingModel.load(str(model.save(tmp_path / "request_type-1.joblib")))
+    text = "apakah pendaftaran beasiswa sudah dibuka?"
+    assert loaded.rank(text) == model.rank(text)
+    assert loaded.suggest(text)[0].label == "permintaan_informasi"
+    # The switch is the number of classes in the data, not the model's name.
+    many = [(f"{t} nomor {i}", f"label {i}") for i, t in enumerate(QUESTIONS + COMPLAINTS)]
+    assert RoutingModel(name="request_type").fit(many * 2, gazetteer=gaz).style_vecs == []
+    assert RoutingModel(style_features=False).fit(rows * 2, gazetteer=gaz).style_vecs == []
