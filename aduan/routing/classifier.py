@@ -59,8 +59,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +160,79 @@ def _prepare(gaz: Gazetteer, text: str, extra: str = "") -> _Doc:
             if level == REGENCY:
                 feats.append(f"__{gaz.regions[code].kind}__")
     return _Doc(feats, normalise(full), places, full)
+
+
+def _analyzer_key(vec) -> tuple:
+    """Vectorisers with the same key split a text into the same features."""
+    analyzer = vec.analyzer
+    return (analyzer if isinstance(analyzer, str) else getattr(analyzer, "__qualname__", repr(analyzer)),
+            vec.ngram_range, vec.lowercase, vec.strip_accents, vec.preprocessor, vec.tokenizer,
+            vec.token_pattern, vec.stop_words)
+
+
+def _tfidf_one(vec, doc: _Doc, part: str, value):
+    """``vec.transform([value])`` for one report, the same numbers (l2-normalised sublinear
+    TF × IDF), without sklearn's per-call validation; the features of ``value`` are kept on
+    ``doc`` so that every model with the same analyser (the category, agency and kind models
+    all use character 2–5-grams of the normalised text) splits the text once."""
+    from scipy.sparse import csr_matrix
+
+    cache = doc.__dict__.get("_features")  # only on prediction docs (_prepare_cached), not training ones
+    key = (part, _analyzer_key(vec)) if cache is not None else None
+    features = cache.get(key) if cache is not None else None
+    if features is None:
+        features = vec.build_analyzer()(value)
+        if cache is not None:
+            cache[key] = features
+    vocabulary = vec.vocabulary_
+    counts: dict[int, int] = {}
+    for feature in features:
+        j = vocabulary.get(feature)
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    n = len(vocabulary)
+    if not counts:
+        return csr_matrix((1, n), dtype=vec.dtype)
+    cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    order = np.argsort(cols)
+    cols, vals = cols[order], vals[order]
+    if vec.sublinear_tf:
+        vals = np.log(vals) + 1.0
+    if vec.use_idf:
+        vals = vals * vec.idf_[cols]
+    if vec.norm == "l2":
+        norm = np.sqrt(np.dot(vals, vals))
+        if norm > 0:
+            vals = vals / norm
+    elif vec.norm == "l1":
+        vals = vals / np.abs(vals).sum()
+    return csr_matrix((vals.astype(vec.dtype), cols, np.array([0, len(cols)])), shape=(1, n))
+
+
+_prepared: OrderedDict = OrderedDict()
+_prepared_lock = threading.Lock()
+PREPARED_CACHE = 32
+
+
+def _prepare_cached(gaz: Gazetteer, text: str, extra: str = "") -> _Doc:
+    """``_prepare`` for prediction, remembered for the last few texts: routing asks the
+    category, agency and kind models about the same report, and normalising, stemming and
+    place detection are most of a long report's cost. Models whose gazetteers find the
+    same places (same fingerprint) share the work."""
+    key = (gaz.fingerprint if gaz is not None else "", text, extra)
+    with _prepared_lock:
+        doc = _prepared.get(key)
+        if doc is not None:
+            _prepared.move_to_end(key)
+            return doc
+    doc = _prepare(gaz, text, extra)
+    doc._features = {}
+    with _prepared_lock:
+        _prepared[key] = doc
+        while len(_prepared) > PREPARED_CACHE:
+            _prepared.popitem(last=False)
+    return doc
 
 
 def _edge_tokens(doc: _Doc, n: int = EDGE_TOKENS) -> list[str]:
@@ -381,8 +455,12 @@ class RoutingModel:
     # -- prediction ------------------------------------------------------------------------
     def _decision(self, doc: _Doc, x=None):
         x = self._vector(doc) if x is None else x
-        d = self.sector.decision_function(x)[0]
-        return np.array([-d, d]) / 2 if np.ndim(d) == 0 else d
+        # The linear scores, computed directly: sklearn's decision_function validates its input
+        # on every call, which costs more than the product itself for one report.
+        d = np.asarray(x @ self.sector.coef_.T).ravel() + self.sector.intercept_
+        if d.shape[0] == 1:  # two classes: one score for the second
+            return np.array([-d[0], d[0]]) / 2
+        return d
 
     def _sector_proba(self, doc: _Doc):
         x = self._vector(doc)
@@ -395,8 +473,8 @@ class RoutingModel:
     def _vector(self, doc: _Doc):
         from scipy.sparse import hstack
 
-        blocks = [self.word_vec.transform([doc.words]), self.char_vec.transform([doc.chars])]
-        blocks += [vec.transform([_style_input(kind, doc)]) for kind, vec in getattr(self, "style_vecs", ())]
+        blocks = [_tfidf_one(self.word_vec, doc, "words", doc.words), _tfidf_one(self.char_vec, doc, "chars", doc.chars)]
+        blocks += [_tfidf_one(vec, doc, kind, _style_input(kind, doc)) for kind, vec in getattr(self, "style_vecs", ())]
         return hstack(blocks).tocsr()
 
     def _render(self, tpl: _Template, code: str) -> str | None:
@@ -468,12 +546,12 @@ class RoutingModel:
 
     def rank(self, text: str, extra_text: str = "", k: int | None = None) -> list[tuple[str, float]]:
         """(label, probability) pairs, best first."""
-        return self._rank_doc(_prepare(self.gazetteer, text, extra_text), k)
+        return self._rank_doc(_prepare_cached(self.gazetteer, text, extra_text), k)
 
     def suggest(self, text: str, extra_text: str = "", k: int = 3) -> list[Suggestion]:
         """The top ``k`` suggestions with their probability, the terms behind them and whether
         they were composed from a detected place."""
-        doc = _prepare(self.gazetteer, text, extra_text)
+        doc = _prepare_cached(self.gazetteer, text, extra_text)
         ranked, source, x = self._rank_doc(doc, k, explain=True)
         out = []
         for label, prob in ranked:

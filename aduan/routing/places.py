@@ -277,8 +277,21 @@ class Gazetteer:
             return bare
         return {"kota": "Kota ", "kab": "Kabupaten ", "kec": "Kecamatan ", "prov": "Provinsi "}[region.kind] + bare
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything detection depends on (stable across processes): two
+        gazetteers with the same fingerprint find the same places in any text."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            import hashlib
+
+            parts = [sorted((c, r.name, r.level, r.parent or "") for c, r in self.regions.items()),
+                     sorted(self.aliases.items()), sorted(self.stop), sorted(self.name_variants.items())]
+            cached = self.__dict__["_fingerprint"] = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+        return cached
+
     def __getstate__(self):
-        return self.__dict__
+        return {k: v for k, v in self.__dict__.items() if k != "_fingerprint"}
 
     def __setstate__(self, state):
         self.__dict__.update(state)

@@ -8,6 +8,8 @@ import pytest
 
 from aduan.routing.classifier import RoutingModel, Suggestion, current_model_path, train_model
 
+from aduan.routing.places import Gazetteer
+
 from .test_places import ROWS
 
 ROAD = ["jalan berlubang besar dan rusak parah", "aspal jalan rusak belum diperbaiki", "jalan rusak banyak lubang",
@@ -220,3 +222,35 @@ def test_few_classes_get_style_blocks_and_survive_save_load(gaz, tmp_path):
     many = [(f"{t} nomor {i}", f"label {i}") for i, t in enumerate(QUESTIONS + COMPLAINTS)]
     assert RoutingModel(name="request_type").fit(many * 2, gazetteer=gaz).style_vecs == []
     assert RoutingModel(style_features=False).fit(rows * 2, gazetteer=gaz).style_vecs == []
+
+
+def test_models_sharing_a_gazetteer_prepare_a_text_once(model, gaz, monkeypatch):
+    """Routing asks several models about the same report: the normalising, stemming and
+    place detection are done once for all of them (same gazetteer fingerprint)."""
+    from aduan.routing import classifier
+
+    other = RoutingModel(name="other").fit(examples(), gazetteer=Gazetteer(ROWS))
+    assert other.gazetteer is not model.gazetteer and other.gazetteer.fingerprint == model.gazetteer.fingerprint
+    calls = []
+    real = classifier._prepare
+    monkeypatch.setattr(classifier, "_prepare", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    text = "lampu lalu lintas mati di kota semarang sejak kemarin pagi"
+    first, second = model.suggest(text), other.suggest(text)
+    assert calls == [text]
+    assert [s.label for s in first] == [s.label for s in second]
+    # A different gazetteer (another region list) is not mistaken for the same one.
+    assert Gazetteer(ROWS[1:]).fingerprint != model.gazetteer.fingerprint
+
+
+def test_one_report_vectors_equal_sklearns_transform(model):
+    """The lean per-report TF-IDF gives sklearn's numbers (and models share the split)."""
+    import numpy as np
+
+    from aduan.routing import classifier
+
+    for text in ["jalan berlubang di kota semarang", "bansos pkh belum cair?", "", "zzzz qqqq"]:
+        doc = classifier._prepare_cached(model.gazetteer, text)
+        for part, vec, value in (("words", model.word_vec, doc.words), ("chars", model.char_vec, doc.chars)):
+            ours = classifier._tfidf_one(vec, doc, part, value).toarray()
+            theirs = vec.transform([value]).toarray()
+            assert np.allclose(ours, theirs, atol=1e-6), (text, part)
