@@ -128,11 +128,22 @@ def inbox_view(request, name: str):
     paginator = Paginator(qs, 25)
     page = paginator.get_page(request.GET.get("page"))
     page.numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    rows = [{"report": r, "status_label": Status(r.status).label} for r in page.object_list]
+    rows = [{"report": r, "status_label": Status(r.status).label, "suggestion": _top_suggestion(r)} for r in page.object_list]
     return render(request, "backoffice/inbox.html", {
         "inbox": name, "inbox_title": INBOX_TITLES[name], "inboxes": [(n, INBOX_TITLES[n]) for n in INBOXES],
         "form": form, "page": page, "rows": rows, "total": paginator.count,
     })
+
+
+def _top_suggestion(report) -> dict | None:
+    """Routing's first suggestion for a report not yet with an agency (issue #6): the
+    verifier sees it in the inbox and confirms on the report page."""
+    suggestions = (report.routing or {}).get("suggestions") or []
+    if report.agency_id or not suggestions:
+        return None
+    top = suggestions[0]
+    return {"agency_id": top.get("agency_id"), "agency": top.get("agency", ""),
+            "percent": round(100 * float(top.get("confidence") or 0))}
 
 
 # --- Report page and actions -------------------------------------------------------------------

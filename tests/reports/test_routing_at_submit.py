@@ -270,3 +270,14 @@ def test_verifier_sees_the_top_suggestions_and_disposes_with_one_button(routed, 
     report.refresh_from_db()
     assert report.status == Status.DISPOSED and report.agency == routed["dpu_kota"]
     assert report.events.filter(action="verify_dispose", actor=verifier).exists()
+
+
+def test_the_verification_inbox_shows_each_reports_first_suggestion(routed, settings, client, verifier):
+    from tests.backoffice.test_work_support import sign_in_verified
+
+    settings.ADUAN_ROUTING_AUTO_THRESHOLD = 1.01
+    road_report()
+    sign_in_verified(client, verifier)
+    html = client.get("/petugas/kotak/verifikasi/").content.decode()
+    assert f'data-suggestion="{routed["dpu_kota"].pk}"' in html
+    assert "Usulan: Dinas Pekerjaan Umum Kota Semarang (100 %)" in html
