@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import re
 import resource
 import statistics
 import sys
@@ -62,20 +61,9 @@ def laporgub_rows(data: Path) -> list[dict]:
         return [r for r in csv.DictReader(handle) if (r.get("laporan") or "").strip()]
 
 
-def kategori_to_slug() -> dict[str, str]:
-    """LaporGub! kategori → demo directory category slug, from the seeds' own sources."""
-    from aduan.agencies.demo_directory import CATEGORIES
-
-    mapping = {}
-    for seed in CATEGORIES:
-        for m in re.finditer(r"LaporGub: ([^;(]+)", seed.source):
-            mapping.setdefault(m.group(1).strip().upper(), seed.slug)
-    mapping.setdefault("SEKTOR LAIN-LAIN", "lain-lain")
-    return mapping
-
-
 def train_models(rows: list[dict], folder: Path) -> None:
     from aduan.routing.classifier import train_model
+    from aduan.routing.management.commands.routing_models_seed import kategori_to_slug
     from aduan.routing.places import gazetteer_from_database
 
     gazetteer = gazetteer_from_database()
