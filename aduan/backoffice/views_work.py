@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from aduan.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, StaleState, ValidationFailed
 from aduan.intake.selectors_backoffice import report_origin
 from aduan.reports.models import Kind
+from aduan.routing.rules import category_by_slug
 from aduan.reports.policies import available_actions
 from aduan.reports.services.duplicates import duplicate_candidates_for_staff
 from aduan.reports.services.links import report_link_related, report_links_for_staff, report_unlink_related
@@ -163,6 +164,11 @@ def _event_rows(detail: dict) -> list[dict]:
     return rows
 
 
+def _category_name(slug: str) -> str:
+    category = category_by_slug(slug) if slug else None
+    return category.name if category is not None else slug
+
+
 def routing_for_staff(detail: dict, *, can_dispose: bool) -> dict | None:
     """What routing suggested at submission (issue #6), for the verifier: the top agencies with
     their confidence, reasons and terms, why it was not disposed automatically, and the
@@ -175,7 +181,8 @@ def routing_for_staff(detail: dict, *, can_dispose: bool) -> dict | None:
         "suggestions": [{**s, "percent": round(100 * float(s.get("confidence") or 0))} for s in routing.get("suggestions", [])],
         "auto": routing.get("auto", False), "why_not": routing.get("why_not", ""),
         "region": routing.get("region"),
-        "categories": [{**c, "percent": round(100 * float(c.get("probability") or 0))} for c in routing.get("categories", [])],
+        "categories": [{**c, "name": _category_name(c.get("category", "")),
+                        "percent": round(100 * float(c.get("probability") or 0))} for c in routing.get("categories", [])],
         "kinds": [{"label": kind_labels.get(k["kind"], k["kind"]), "percent": round(100 * float(k.get("probability") or 0))}
                   for k in routing.get("kinds", [])],
         "can_dispose": can_dispose and detail["status"] == Status.SUBMITTED, "expected_status": detail["status"],

@@ -262,6 +262,7 @@ def test_verifier_sees_the_top_suggestions_and_disposes_with_one_button(routed, 
     assert "Dinas Pekerjaan Umum Kota Semarang" in section and "100 %" in section
     assert "Tidak didisposisikan otomatis" in section and "ambang" in section
     assert "jalan" in section  # the terms behind the suggestion
+    assert "Infrastruktur jalan (100 %)" in section  # the sector by its name
     # the dispose form below starts on the first suggestion
     assert f'<option value="{routed["dpu_kota"].pk}" selected>' in html
     response = client.post(f"/petugas/laporan/{report.pk}/aksi/", {
