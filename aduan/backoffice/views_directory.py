@@ -36,6 +36,7 @@ from aduan.standards.services import (
     time_limits_set,
 )
 
+from .form_errors import errors_to_form
 from .forms_directory import (
     LIMIT_LABELS,
     AgencyCategoryForm,
@@ -80,11 +81,6 @@ def _agency_for(user, slug: str) -> Agency:
     return agency
 
 
-def _errors_to_form(form, exc: ValidationFailed) -> None:
-    for field, messages in exc.field_errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
-
 
 @_directory_access
 def agency_list(request):
@@ -127,7 +123,7 @@ def agency_detail(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationFailed as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("backoffice:directory_agency_detail", slug=agency.slug)
     return _agency_detail_render(request, agency, coverage_form=form, status=400)
@@ -147,7 +143,7 @@ def agency_category(request, slug: str):
         except PermissionDenied:
             raise Http404 from None
         except ValidationFailed as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("backoffice:directory_agency_detail", slug=agency.slug)
     return _agency_detail_render(request, agency, category_form=form, status=400)
@@ -174,7 +170,7 @@ def time_limits(request, slug: str | None = None):
             try:
                 time_limits_set(actor=request.user, agency=agency, **form.cleaned_data)
             except ValidationFailed as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 return redirect(request.path)
         status = 400
@@ -206,7 +202,7 @@ def calendar(request):
                 day = calendar_day_add(actor=request.user, date=data["date"], name=data["name"],
                                        kind=data["kind"], region=data["region"] or None)
             except ValidationFailed as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 return redirect(f"{request.path}?tahun={day.date.year}")
         status = 400
@@ -264,7 +260,7 @@ def officials(request):
                 except PermissionDenied:
                     form.add_error("agency", "Anda tidak berwenang memberi peran ini pada instansi tersebut.")
                 except ValidationFailed as exc:
-                    _errors_to_form(form, exc)
+                    errors_to_form(form, exc)
                 else:
                     return redirect(request.path)
         status = 400
@@ -292,7 +288,7 @@ def official_invite_view(request):
             except PermissionDenied:
                 form.add_error("agency", "Anda tidak berwenang memberi peran ini pada instansi tersebut.")
             except ValidationFailed as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 return redirect("backoffice:directory_officials")
     return render(request, "backoffice/directory_officials.html", {
@@ -364,7 +360,7 @@ def agency_form(request, slug: str | None = None):
                 except PermissionDenied:
                     form.add_error("parent", "Anda tidak berwenang mengelola instansi di bawah induk ini.")
                 except ValidationFailed as exc:
-                    _errors_to_form(form, exc)
+                    errors_to_form(form, exc)
                 else:
                     return redirect("backoffice:directory_agency_detail", slug=agency.slug)
         status = 400
@@ -411,7 +407,7 @@ def category_form(request, slug: str | None = None):
                         category_update(actor=request.user, category=category, parent=parent,
                                         is_active=data["is_active"], **fields)
                 except ValidationFailed as exc:
-                    _errors_to_form(form, exc)
+                    errors_to_form(form, exc)
                 else:
                     return redirect("backoffice:directory_category_list")
         status = 400

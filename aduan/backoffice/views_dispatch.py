@@ -36,6 +36,7 @@ from aduan.dispatch.services import (
 )
 
 from .auth import official_required
+from .form_errors import errors_to_form
 from .views_directory import agencies_manageable_by
 
 PAGE_SIZE = 50
@@ -203,9 +204,7 @@ def route_form(request, pk: int | None = None):
         except PermissionDenied:
             raise Http404 from None
         except ValidationFailed as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, str(error))
+            errors_to_form(form, exc)
         else:
             if secret:
                 # Shown once, on this page only: it is never displayed again.

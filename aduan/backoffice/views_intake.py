@@ -44,6 +44,7 @@ from aduan.portal import submit_selectors as picker
 
 from . import forms_intake as forms
 from .auth import official_required
+from .form_errors import errors_to_form
 from .views_directory import agencies_manageable_by
 
 TOKENS_KEY = "intake_entered_tokens"
@@ -200,13 +201,6 @@ def _render_message(request, message_id: int, *, attach_form=None, dismiss_form=
     }, status=status)
 
 
-def _errors_to_form(form, exc: ValidationFailed) -> None:
-    for field, msgs in exc.field_errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, str(msg))
-    if not exc.field_errors:
-        form.add_error(None, str(exc.message))
-
 
 def _already_handled(request, message_id: int):
     messages.info(request, _("Pesan ini sudah ditangani; tidak ada yang diubah."))
@@ -271,7 +265,7 @@ def _queue_action(request, message_id: int, form, form_name: str, act, done):
         except NotFound:
             raise Http404 from None
         except ValidationFailed as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return done(result)
     return _render_message(request, message_id, status=400, **{form_name: form})
@@ -333,7 +327,7 @@ def devices(request):
         except PermissionDenied:
             raise DjangoPermissionDenied from None
         except ValidationFailed as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Perangkat %(name)s terdaftar.") % {"name": device.name})
             return redirect("backoffice:intake_devices")

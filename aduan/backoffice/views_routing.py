@@ -32,6 +32,7 @@ from aduan.routing.services_rules import (
     routing_rule_update,
 )
 
+from .form_errors import errors_to_form
 from .forms_routing import RoutingRuleForm, RoutingTestForm
 
 
@@ -44,11 +45,6 @@ def _routing_access(view):
         return view(request, *args, **kwargs)
     return wrapper
 
-
-def _errors_to_form(form, exc: ValidationFailed) -> None:
-    for field, messages in exc.field_errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, str(message))
 
 
 def _rule_for(user, pk: int) -> RoutingRule:
@@ -100,7 +96,7 @@ def rule_form(request, pk: int | None = None):
                 form.add_error(None, _("Anda hanya dapat membuat aturan yang mengarahkan laporan ke instansi yang Anda "
                                        "kelola, di wilayah cakupannya, untuk kategori yang ditanganinya."))
             except ValidationFailed as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 return redirect("backoffice:routing_rule_list")
         status = 400

@@ -30,6 +30,7 @@ from .auth import (
     ENROL_URL, OTP_URL, confirmed_device, is_official, lockout_response, official_required, official_totp_confirm,
     official_totp_device_for_enrolment, official_totp_verify, safe_next, with_next, totp_qr_svg, totp_secret_base32,
 )
+from .form_errors import errors_to_form
 from .forms_work import ACTION_FORMS, InboxFilterForm, RelatedLinkForm, action_form, agency_choices
 from .selectors import INBOXES, inbox_reports
 
@@ -249,9 +250,7 @@ def report_action_view(request, report_id: int):
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     except ValidationFailed as exc:
-        for field, errors in exc.field_errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        errors_to_form(form, exc)
         return _render_detail(request, report_id, bound={action: form}, status=400)
     except StaleState as exc:
         # Re-render the current state; the typed text is kept, and the hidden expected
@@ -278,9 +277,7 @@ def report_link_view(request, report_id: int):
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     except ValidationFailed as exc:
-        for field, errors in exc.field_errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        errors_to_form(form, exc)
         return _render_detail(request, report_id, link_form=form, status=400)
     messages.success(request, _("Laporan %(ref)s ditautkan sebagai terkait.") % {"ref": form.cleaned_data["other"].upper()})
     return redirect(reverse("backoffice:report_detail", kwargs={"report_id": report_id}) + "#terkait")
@@ -297,6 +294,7 @@ def report_unlink_view(request, report_id: int, link_id: int):
         raise DjangoPermissionDenied from None
     messages.success(request, _("Tautan laporan terkait dihapus."))
     return redirect(reverse("backoffice:report_detail", kwargs={"report_id": report_id}) + "#terkait")
+
 
 
 def _rebound(action: Action, post) -> dict:
