@@ -12,6 +12,8 @@ urlpatterns = [
     path("open311/v2/", include("aduan.api.open311.urls")),
     path("dispatch/v1/", include("aduan.dispatch.urls")),
     path("intake/", include("aduan.intake.urls")),
+    path("petugas/analitik/", include("aduan.analytics.urls_office")),
     path("petugas/", include("aduan.backoffice.urls")),
+    path("", include("aduan.analytics.urls")),
     path("", include("aduan.portal.urls")),
 ]

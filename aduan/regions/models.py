@@ -18,6 +18,8 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     timezone = models.CharField(max_length=32, default="Asia/Jakarta")
+    # Inhabitants (wilayah_penduduk.csv; provinces and regencies/cities only), for rates per 100,000.
+    population = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -34,6 +34,7 @@ from .models import Region, RegionBoundary
 
 WILAYAH_FOLDER = "wilayah-kemendagri"
 WILAYAH_CSV = "wilayah.csv"
+POPULATION_CSV = "wilayah_penduduk.csv"
 BOUNDARY_FILES = ("batas_provinsi.geojson.gz", "batas_kabupaten_kota.geojson.gz")
 
 # ``level`` column of wilayah.csv → Region.Level.
@@ -184,7 +185,8 @@ def regions_load(*, data_dir: str | Path | None = None, force: bool = False, pro
     expected_counts["total"] = len(rows)
     expected_counts["boundaries"] = len(features)
     if not force and regions_counts() == expected_counts:
-        return {**expected_counts, "skipped": True}
+        population = regions_population_load(folder)
+        return {**expected_counts, "population": population, "skipped": True}
 
     codes = {code for code, _, _, _ in rows}
     with transaction.atomic():
@@ -230,4 +232,33 @@ def regions_load(*, data_dir: str | Path | None = None, force: bool = False, pro
         transaction.on_commit(boundaries_reset_cache)
     # Also drop the cache now: inside an outer transaction (tests) on_commit waits for it.
     boundaries_reset_cache()
-    return {**regions_counts(), "skipped": False}
+    population = regions_population_load(folder)
+    return {**regions_counts(), "population": population, "skipped": False}
+
+
+def regions_population_load(folder: Path) -> int:
+    """Set ``Region.population`` from wilayah_penduduk.csv (provinces and regencies/cities);
+    returns how many regions got a figure. Cheap, so it runs on every load: a database
+    loaded before the column existed gets its figures on the next ``regions_load``."""
+    path = folder / POPULATION_CSV
+    if not path.is_file():
+        return 0
+    figures: dict[str, int] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            code = row["kode"].strip()
+            if code == "0":  # the national total
+                continue
+            try:
+                figures[code] = int(row["total"])
+            except (TypeError, ValueError):
+                raise ValidationFailed(
+                    f"{POPULATION_CSV} baris {line_no}: jumlah penduduk '{row['total']}' bukan angka.",
+                    code="regions_bad_row",
+                ) from None
+    regions = list(Region.objects.filter(code__in=figures).only("code", "population"))
+    changed = [r for r in regions if r.population != figures[r.code]]
+    for region in changed:
+        region.population = figures[region.code]
+    Region.objects.bulk_update(changed, ["population"], batch_size=500)
+    return len(regions)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aduan.api",
     "aduan.dispatch",
     "aduan.intake",
+    "aduan.analytics",
     "rest_framework",
     "drf_spectacular",
 ]

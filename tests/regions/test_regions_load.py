@@ -19,7 +19,7 @@ EXPECTED = {"province": 38, "regency": 514, "district": 7285, "village": 83762, 
 
 
 def test_full_load_has_exact_counts_per_level(loaded_regions, db):
-    assert {k: v for k, v in loaded_regions.items() if k != "skipped"} == EXPECTED
+    assert {k: v for k, v in loaded_regions.items() if k not in ("skipped", "population")} == EXPECTED
     assert loaded_regions["skipped"] is False
     assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 38
     assert Region.objects.filter(level=Region.Level.REGENCY).count() == 514
@@ -64,7 +64,7 @@ def test_forced_reload_is_idempotent_and_restores_edited_rows(loaded_regions, db
 
     counts = regions_load(data_dir=WILAYAH_DIR, force=True, progress=False)
 
-    assert {k: v for k, v in counts.items() if k != "skipped"} == EXPECTED
+    assert {k: v for k, v in counts.items() if k not in ("skipped", "population")} == EXPECTED
     assert counts["skipped"] is False
     jakbar = Region.objects.get(code="31.73")
     assert (jakbar.name, jakbar.parent_id, jakbar.level, jakbar.timezone) == (
@@ -77,7 +77,7 @@ def test_forced_reload_is_idempotent_and_restores_edited_rows(loaded_regions, db
 def test_reload_is_skipped_when_the_database_already_matches(loaded_regions, db, django_assert_max_num_queries):
     Region.objects.filter(code="31.73").update(name="Nama keliru")
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # counts, then the population figures (unchanged: no write)
         counts = regions_load(data_dir=WILAYAH_DIR, progress=False)
 
     assert counts["skipped"] is True
@@ -111,3 +111,18 @@ def test_rows_are_sorted_parents_first_and_unknown_levels_rejected(tmp_path):
     (tmp_path / "wilayah.csv").write_text("kode,nama,level,kode_induk\n11,Aceh,negara_bagian,\n", encoding="utf-8")
     with pytest.raises(ValidationFailed, match="tidak dikenal"):
         wilayah_rows(tmp_path)
+
+
+def test_population_is_loaded_for_provinces_and_regencies_and_restored_on_every_load(loaded_regions, db):
+    # wilayah_penduduk.csv: 38 provinces + 514 regencies/cities (the national row is skipped).
+    assert Region.objects.filter(population__isnull=False).count() == 552
+    assert Region.objects.filter(level__gte=Region.Level.DISTRICT, population__isnull=False).count() == 0
+    jateng = Region.objects.get(code="33").population
+    regencies = sum(Region.objects.filter(parent_id="33").values_list("population", flat=True))
+    assert jateng > 30_000_000 and abs(regencies - jateng) / jateng < 0.01
+    Region.objects.filter(code="33.74").update(population=None)
+
+    counts = regions_load(data_dir=WILAYAH_DIR, progress=False)
+
+    assert counts["skipped"] is True and counts["population"] == 552
+    assert Region.objects.get(code="33.74").population > 1_000_000  # Kota Semarang

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         summary = (
             f"{_n(counts['province'])} provinsi, {_n(counts['regency'])} kabupaten/kota, "
             f"{_n(counts['district'])} kecamatan, {_n(counts['village'])} desa/kelurahan "
-            f"(total {_n(counts['total'])}); {_n(counts['boundaries'])} batas wilayah."
+            f"(total {_n(counts['total'])}); {_n(counts['boundaries'])} batas wilayah; "
+            f"{_n(counts.get('population', 0))} wilayah dengan jumlah penduduk."
         )
         if counts["skipped"]:
             self.stdout.write(f"Data wilayah sudah dimuat (already loaded): {summary} Gunakan --force untuk memuat ulang.")

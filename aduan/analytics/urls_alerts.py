@@ -1,0 +1,3 @@
+"""urls_alerts"""
+
+urlpatterns: list = []

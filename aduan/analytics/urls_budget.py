@@ -1,0 +1,3 @@
+"""urls_budget"""
+
+urlpatterns: list = []

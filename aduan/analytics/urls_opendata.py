@@ -1,0 +1,3 @@
+"""urls_opendata"""
+
+urlpatterns: list = []

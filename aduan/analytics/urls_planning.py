@@ -1,0 +1,3 @@
+"""urls_planning"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""urls_stats"""
+
+urlpatterns: list = []
