@@ -143,7 +143,7 @@ def _archive(ctx: _Ctx) -> None:
         canonical = _canonical_param(ctx)
         report.duplicate_of = canonical
         Support.objects.create(report=canonical, via_duplicate=report)
-        Report.objects.filter(pk=canonical.pk).update(support_count=F("support_count") + 1)
+        Report.objects.filter(pk=canonical.pk).update(support_count=F("support_count") + 1, updated_at=timezone.now())
         ctx.data["duplicate_of"] = canonical.reference
         Event.objects.create(
             report=canonical, at=ctx.now, action="duplicate_linked", actor=_actor_user(ctx.actor), actor_kind="official",
@@ -429,6 +429,6 @@ def report_support(*, report: Report, user) -> Report:
     with transaction.atomic():
         _, created = Support.objects.get_or_create(report=report, user=user)
         if created:
-            Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+            Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1, updated_at=timezone.now())
     report.refresh_from_db(fields=["support_count"])
     return report
