@@ -21,6 +21,7 @@ setup: install
 	$(BIN)/python manage.py agencies_load_demo
 	$(BIN)/python manage.py routing_rules_seed
 	$(BIN)/python manage.py routing_models_seed
+	$(BIN)/python manage.py stats_refresh
 	$(BIN)/python manage.py db_optimize
 
 # Web on 127.0.0.1:8000 plus the background worker (Huey), on the embedded defaults.

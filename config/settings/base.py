@@ -307,3 +307,9 @@ ADUAN_DUPLICATE_INDEX = os.environ.get("ADUAN_DUPLICATE_INDEX", "memory")
 ADUAN_DUPLICATE_INDEX_MAX_TAIL = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_TAIL", "20000"))
 ADUAN_DUPLICATE_INDEX_MAX_AGE = int(os.environ.get("ADUAN_DUPLICATE_INDEX_MAX_AGE", str(6 * 3600)))
 ADUAN_DUPLICATE_INDEX_BUILD = os.environ.get("ADUAN_DUPLICATE_INDEX_BUILD", "background")  # or "sync"
+
+# Transparency and planning (issue #7; docs/statistics.md).
+# Below this many reports a region or agency shows no individual reports in drill-downs.
+ADUAN_STATS_MIN_ROWS = int(os.environ.get("ADUAN_STATS_MIN_ROWS", "10"))
+# An agency is ranked in the public league only with at least this many reports in the period.
+ADUAN_LEAGUE_MIN_REPORTS = int(os.environ.get("ADUAN_LEAGUE_MIN_REPORTS", "30"))
