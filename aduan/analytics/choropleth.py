@@ -55,7 +55,8 @@ def _paths(parent: Region | None) -> tuple[list[tuple[str, str]], float]:
         parts = []
         polygons = getattr(geom, "geoms", [geom])
         for polygon in polygons:
-            if polygon.is_empty or not hasattr(polygon, "exterior"):
+            # Islands smaller than about two square pixels would only add bytes.
+            if polygon.is_empty or not hasattr(polygon, "exterior") or polygon.area * kx * scale * scale < 2:
                 continue
             for ring in [polygon.exterior, *polygon.interiors]:
                 coords = list(ring.coords)

@@ -5,9 +5,9 @@ many reports there are (issue #7 asks for under a second on 10,000,000 reports;
 ``bench/bench_statistics.py`` measures it). Scopes are the nation (``""``), each province
 and regency/city (``r:<code>``) and each agency (``a:<id>``). Durations are kept as
 histograms (``BUCKETS``) so medians and 90th percentiles can be read from the rollup:
-whole hours up to two days, six hours up to two weeks, whole days up to a year. A
-percentile is reported as the lower edge of the bucket holding the nearest-rank value, so
-it is exact to the hour for anything answered within two days.
+whole hours up to two days, then buckets 15 % wider each up to a year. A percentile below
+two days is reported as the whole hour holding the nearest-rank value, so
+it is exact to the hour for anything answered within two days (see ``percentile``).
 """
 
 from __future__ import annotations
@@ -25,56 +25,66 @@ from aduan.reports.workflow import Status
 
 from .models import ReportFact, StatRollup
 
-# (upper bound in hours, width in hours) of each histogram segment.
-SEGMENTS = ((48, 1), (14 * 24, 6), (365 * 24, 24))
+# Histogram buckets of a duration in hours: whole hours below two days (most first answers
+# fall there and the public reads them to the hour), then buckets 15 % wider each up to a
+# year, then one bucket for a year or more. 86 buckets keep a regency-month's rollup small.
+EXACT_HOURS = 48
+GROWTH = 1.15
+YEAR_HOURS = 365 * 24
 
 
 def _bucket_edges() -> list[float]:
-    edges, low = [], 0.0
-    for high, width in SEGMENTS:
-        while low < high:
-            edges.append(low)
-            low += width
-    edges.append(low)  # the last bucket: a year or more
+    edges = [float(h) for h in range(EXACT_HOURS)]
+    edge = float(EXACT_HOURS)
+    while edge < YEAR_HOURS:
+        edges.append(round(edge, 3))
+        edge *= GROWTH
+    edges.append(float(YEAR_HOURS))
     return edges
 
 
 BUCKETS = _bucket_edges()
+LAST = len(BUCKETS) - 1
 
 
 def bucket_of(hours: float) -> int:
-    """Index of the histogram bucket holding ``hours`` (pure; the SQL in ``_bucket_expr`` is the same)."""
-    base, low = 0, 0.0
-    for high, width in SEGMENTS:
-        if hours < high:
-            return base + int(math.floor((max(hours, 0.0) - low) / width))
-        base += int((high - low) / width)
-        low = high
-    return base
+    """Index of the histogram bucket holding ``hours`` (pure; ``_bucket_expr`` is the same in SQL)."""
+    hours = max(hours, 0.0)
+    if hours < EXACT_HOURS:
+        return int(math.floor(hours))
+    if hours >= YEAR_HOURS:
+        return LAST
+    return min(EXACT_HOURS + int(math.floor(math.log(hours / EXACT_HOURS) / math.log(GROWTH) + 1e-9)), LAST - 1)
 
 
 def _bucket_expr(field: str):
-    whens, base, low = [], 0, 0.0
-    for high, width in SEGMENTS:
-        whens.append(When(**{f"{field}__lt": high},
-                          then=Value(base) + Cast(Floor((F(field) - Value(low)) / Value(float(width))), IntegerField())))
-        base += int((high - low) / width)
-        low = high
-    return Case(*whens, default=Value(base), output_field=IntegerField())
+    whens = [When(**{f"{field}__lt": EXACT_HOURS}, then=Cast(Floor(F(field)), IntegerField()))]
+    # The geometric buckets as explicit ranges: portable (SQLite has no LN without extensions).
+    for index in range(EXACT_HOURS, LAST):
+        whens.append(When(**{f"{field}__lt": BUCKETS[index + 1]}, then=Value(index)))
+    return Case(*whens, default=Value(LAST), output_field=IntegerField())
 
 
 def percentile(hist: dict[int, int], q: float) -> float | None:
-    """Nearest-rank ``q`` percentile (0 < q ≤ 1) of a histogram, as the lower edge (hours) of
-    the bucket holding it; None for an empty histogram."""
+    """Nearest-rank ``q`` percentile (0 < q ≤ 1) of a histogram, in hours; None when empty.
+
+    Below two days: the whole hour holding the value (exact to the hour). Above: linear
+    interpolation inside the bucket by the rank's position in it (as Prometheus'
+    ``histogram_quantile`` does), so the error stays well under the bucket's 15 %."""
     n = sum(hist.values())
     if n == 0:
         return None
     rank = max(1, math.ceil(q * n))
     seen = 0
     for bucket in sorted(hist):
-        seen += hist[bucket]
-        if seen >= rank:
-            return BUCKETS[bucket]
+        count = hist[bucket]
+        if seen + count >= rank:
+            low = BUCKETS[bucket]
+            if bucket < EXACT_HOURS or bucket >= LAST:
+                return low
+            high = BUCKETS[bucket + 1]
+            return round(low + (high - low) * (rank - seen) / count, 1)
+        seen += count
     return BUCKETS[max(hist)]
 
 

@@ -184,7 +184,10 @@ def agency_league(*, month_from: date, month_to: date) -> dict:
     """Every agency with reports in the period. Ranked (by first responses on time, then
     resolutions on time, then median first response) only with at least
     ``league_min_reports()`` reports, so a tiny sample cannot top the table."""
-    rows = (StatRollup.objects.filter(scope__startswith="a:", month__gte=month_from, month__lte=month_to)
+    # An IN list of scopes uses the rollup's unique index; a LIKE 'a:%' prefix would not
+    # under PostgreSQL's default collation.
+    scopes = [f"a:{pk}" for pk in Agency.objects.values_list("pk", flat=True)]
+    rows = (StatRollup.objects.filter(scope__in=scopes, month__gte=month_from, month__lte=month_to)
             .exclude(dimension__in=("status", "category", "rating"))
             .values_list("scope", "dimension", "key").annotate(n=Sum("count")).order_by())
     per: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))

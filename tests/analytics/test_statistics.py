@@ -30,10 +30,32 @@ def fact(report) -> ReportFact:
     return ReportFact.objects.get(report=report)
 
 
-def test_bucket_edges_are_whole_hours_then_six_hours_then_days():
-    assert [bucket_of(x) for x in (0, 0.5, 1, 47.9, 48, 53.9, 54)] == [0, 0, 1, 47, 48, 48, 49]
-    assert BUCKETS[bucket_of(26)] == 26 and BUCKETS[bucket_of(50)] == 48 and BUCKETS[bucket_of(24 * 20 + 5)] == 24 * 20
-    assert BUCKETS[bucket_of(24 * 400)] == 365 * 24  # a year or more
+def test_buckets_are_whole_hours_for_two_days_then_fifteen_percent_wider():
+    assert [bucket_of(x) for x in (0, 0.5, 1, 47.9, 48, 55.1, 55.3)] == [0, 0, 1, 47, 48, 48, 49]
+    assert BUCKETS[bucket_of(26)] == 26 and BUCKETS[bucket_of(50)] == 48
+    assert bucket_of(24 * 400) == len(BUCKETS) - 1 and BUCKETS[-1] == 365 * 24  # a year or more
+    for hours in (49, 100, 1000, 5000, 8000):  # every value falls inside its bucket
+        b = bucket_of(hours)
+        assert BUCKETS[b] <= hours < BUCKETS[b + 1]
+        assert BUCKETS[b + 1] / BUCKETS[b] <= 1.15 + 1e-4
+
+
+def test_buckets_are_the_same_in_sql_and_python(history):
+    from aduan.analytics.rollups import _bucket_expr
+
+    values = [0, 0.4, 12, 47.99, 48, 51, 120.5, 700, 8759, 8760, 20000]
+    facts = list(ReportFact.objects.order_by("report_id"))
+    for value in values:
+        ReportFact.objects.filter(pk=facts[0].pk).update(verify_hours=value)
+        in_sql = ReportFact.objects.filter(pk=facts[0].pk).annotate(b=_bucket_expr("verify_hours")).get().b
+        assert in_sql == bucket_of(value), value
+
+
+def test_percentile_interpolates_inside_the_wider_buckets():
+    hist = {bucket_of(100): 4}
+    low, high = BUCKETS[bucket_of(100)], BUCKETS[bucket_of(100) + 1]
+    assert percentile(hist, 0.5) == round(low + (high - low) * 2 / 4, 1)
+    assert low <= percentile(hist, 0.5) < high
 
 
 def test_percentile_is_the_nearest_rank_value():
