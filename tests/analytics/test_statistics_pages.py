@@ -72,7 +72,7 @@ def test_region_drill_down_and_rates_per_inhabitant(client, history, boundaries)
     html = client.get(f"/statistik/?{NOV}").content.decode()
     # Jawa Tengah: 6 reports / 37,000,000 inhabitants × 100,000 = 0.02
     assert "<td>37000000</td><td>0,02</td>" in html
-    assert '<svg role="img"' in html and html.count('stroke-width="0.5"><title>') == 3
+    assert '<svg role="group"' in html and html.count('stroke-width="0.5"><title>') == 3
     assert "Bali: 0,03 laporan per 100.000 penduduk" in html
     assert "url(#tanpa-data)" in html  # Papua: no population figure
     drill = client.get(f"/statistik/?{NOV}&wilayah=33.74").content.decode()
