@@ -188,7 +188,7 @@ def agency_league(*, month_from: date, month_to: date) -> dict:
     # under PostgreSQL's default collation.
     scopes = [f"a:{pk}" for pk in Agency.objects.values_list("pk", flat=True)]
     rows = (StatRollup.objects.filter(scope__in=scopes, month__gte=month_from, month__lte=month_to)
-            .exclude(dimension__in=("status", "category", "rating"))
+            .filter(dimension__in=("total", "t_first", "t_resolve"))
             .values_list("scope", "dimension", "key").annotate(n=Sum("count")).order_by())
     per: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for scope, dimension, key, n in rows:
