@@ -242,5 +242,6 @@ def agency_statistics(request, slug: str):
         "agency": agency, "period": period, "errors": period.errors, "figures": figures,
         "summary": _summary_rows(figures), "times": _times(figures), "trend": trend, "as_of": facts_as_of(),
         "ranked": figures["reports"] >= league_min_reports(), "min_reports": league_min_reports(),
+        "small": figures["reports"] < min_rows(),
         "categories": overview["breakdowns"]["category"][:10],
     }, status=400 if period.errors else 200)

@@ -112,4 +112,9 @@ def test_league_and_agency_page(client, history, directory, settings):
     assert league[1][:4] == ["1", "Dinas Perhubungan Kota Semarang", "4", "50.0"]
     page = client.get(f"/statistik/instansi/dishub-kota-semarang/?{NOV}")
     assert page.status_code == 200 and "2 / 4 (50 %)" in page.content.decode()
+    # Four reports: under the small-numbers threshold, so no link to the list of its reports.
+    assert 'href="/instansi/dishub-kota-semarang/"' not in page.content.decode()
+    settings.ADUAN_STATS_MIN_ROWS = 3
+    page = client.get(f"/statistik/instansi/dishub-kota-semarang/?{NOV}")
+    assert 'href="/instansi/dishub-kota-semarang/"' in page.content.decode()
     assert client.get("/statistik/instansi/tidak-ada/").status_code == 404
