@@ -17,3 +17,5 @@ from .facts import facts_refresh
 @db_periodic_task(crontab(minute="*/15"))
 def stats_refresh_task():
     return facts_refresh()
+
+from . import tasks_alerts  # noqa: E402,F401  (the daily early-warning job)
