@@ -130,8 +130,14 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Two partial constraints: a NULL category would make one constraint over both kinds
+        # useless on PostgreSQL (NULLs are distinct there), letting two workers race in
+        # duplicate term alerts.
         constraints = [
-            models.UniqueConstraint(fields=["region", "subject", "category", "term", "window_end"], name="alert_unique"),
+            models.UniqueConstraint(fields=["region", "category", "window_end"], condition=models.Q(subject="category"),
+                                    name="alert_category_unique"),
+            models.UniqueConstraint(fields=["region", "term", "window_end"], condition=models.Q(subject="term"),
+                                    name="alert_term_unique"),
         ]
 
 

@@ -221,6 +221,28 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
             "en": "Report {{ reference }} escalated to {{ target }}.",
         },
     },
+    "early_warning": {
+        "subject": {
+            "id": "Peringatan dini: {{ what }} meningkat di {{ region }}",
+            "en": "Early warning: {{ what }} rising in {{ region }}",
+        },
+        "body": {
+            "id": (
+                "{{ observed }} laporan tentang {{ what }} di {{ region }} pada {{ window_start }} – {{ window_end }}, "
+                "padahal biasanya sekitar {{ expected }}.\n"
+                "Lihat laporan-laporannya: {{ public_url }}{{ path }}\n"
+            ),
+            "en": (
+                "{{ observed }} reports about {{ what }} in {{ region }} on {{ window_start }} – {{ window_end }}, "
+                "against about {{ expected }} usually.\n"
+                "See the reports: {{ public_url }}{{ path }}\n"
+            ),
+        },
+        "short": {
+            "id": "Peringatan dini: {{ what }} di {{ region }} ({{ observed }} laporan, biasanya {{ expected }}).",
+            "en": "Early warning: {{ what }} in {{ region }} ({{ observed }} reports, usually {{ expected }}).",
+        },
+    },
     "official_digest": {
         "subject": {
             "id": "Ringkasan harian Aduan: {{ items|length }} pemberitahuan",
@@ -229,11 +251,11 @@ DEFAULTS: dict[str, dict[str, dict[str, str]]] = {
         "body": {
             "id": (
                 "Pemberitahuan untuk Anda dalam 24 jam terakhir:\n\n"
-                "{% for item in items %}- {{ item.subject }}\n  {{ public_url }}/petugas/laporan/{{ item.reference }}/\n{% endfor %}"
+                "{% for item in items %}- {{ item.subject }}\n  {{ public_url }}{% if item.path %}{{ item.path }}{% else %}/petugas/laporan/{{ item.reference }}/{% endif %}\n{% endfor %}"
             ),
             "en": (
                 "Notifications for you in the last 24 hours:\n\n"
-                "{% for item in items %}- {{ item.subject }}\n  {{ public_url }}/petugas/laporan/{{ item.reference }}/\n{% endfor %}"
+                "{% for item in items %}- {{ item.subject }}\n  {{ public_url }}{% if item.path %}{{ item.path }}{% else %}/petugas/laporan/{{ item.reference }}/{% endif %}\n{% endfor %}"
             ),
         },
         "short": {
@@ -256,7 +278,9 @@ VARIABLES: dict[str, list[str]] = {
     "official_assignment": ["reference", "title", "agency", "due", "public_url"],
     "official_deadline": ["reference", "title", "what", "due", "public_url"],
     "official_escalation": ["reference", "title", "target", "note", "public_url"],
-    "official_digest": ["items (subject, reference)", "public_url"],
+    "early_warning": ["region", "what", "subject", "window_start", "window_end", "observed", "expected", "path",
+                      "public_url"],
+    "official_digest": ["items (subject, reference, path)", "public_url"],
 }
 
 assert all(set(v) == set(VARIANTS) and all(set(t) == set(LANGUAGES) for t in v.values()) for v in DEFAULTS.values())

@@ -60,7 +60,8 @@ def outbox_digest(*, now=None) -> int:
             language = rows[-1].payload.get("language") or settings.LANGUAGE_CODE
             with translation.override(language):
                 items = [{"subject": " ".join(message_render(r.template, "subject", r.payload).split()),
-                          "reference": r.payload.get("reference", "")} for r in rows]
+                          "reference": r.payload.get("reference", ""), "path": r.payload.get("path", "")}
+                         for r in rows]
             outbox_enqueue(channel="email", recipient=recipient, template="official_digest",
                            payload={"items": items, "language": language},
                            dedupe_key=f"digest:{recipient}:{rows[0].pk}-{rows[-1].pk}")
