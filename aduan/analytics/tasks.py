@@ -19,3 +19,4 @@ def stats_refresh_task():
     return facts_refresh()
 
 from . import tasks_alerts  # noqa: E402,F401  (the daily early-warning job)
+from . import tasks_opendata  # noqa: E402,F401  (the daily open-data dump)
