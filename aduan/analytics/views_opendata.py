@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_safe
 
+from aduan.api.ratelimit import rate_limited
 from aduan.core.errors import NotFound, ValidationFailed
 from aduan.reports.models import Kind
 from aduan.reports.workflow import Status
@@ -42,6 +43,15 @@ def _error_response(error: ValidationFailed) -> JsonResponse:
 
 
 def _export(request, *, fmt: str):
+    wait = rate_limited(scope="opendata", ident=request.META.get("REMOTE_ADDR", ""))
+    if wait:
+        response = JsonResponse({"error": {
+            "code": "rate_limited", "fields": {},
+            "message": _("Terlalu banyak unduhan dari alamat Anda. Coba lagi dalam %(n)s detik, "
+                         "atau ambil berkas harian lengkap di /data/.") % {"n": wait}}},
+            status=429, json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(wait)
+        return response
     try:
         filters = opendata.opendata_filters_parse(request.GET)
     except ValidationFailed as error:

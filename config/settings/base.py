@@ -205,6 +205,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_RATE_ANON", "60/min"),
         "submit_api_key": os.environ.get("API_RATE_SUBMIT_KEY", "600/min"),
         "submit": os.environ.get("API_RATE_SUBMIT", "10/min"),
+        # Streamed open-data exports per client address (/data/laporan.csv|jsonl): each can
+        # be a million rows; the daily dump files are the way to take everything.
+        "opendata": os.environ.get("API_RATE_OPENDATA", "30/hour"),
     },
     "EXCEPTION_HANDLER": "aduan.api.v1.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -476,3 +476,14 @@ def test_the_schema_json_is_the_schema(client):
 def test_no_reporter_field_is_in_the_schema():
     forbidden = ("reporter", "email", "phone", "token", "device", "address", "latitude", "longitude", "anonymous")
     assert not [name for name in opendata.FIELD_NAMES if any(word in name for word in forbidden)]
+
+
+def test_streamed_exports_are_rate_limited_per_client_with_a_clear_message(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "opendata": "2/hour"}}
+    assert client.get("/data/laporan.csv").status_code == 200
+    assert client.get("/data/laporan.jsonl").status_code == 200
+    response = client.get("/data/laporan.csv")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Terlalu banyak unduhan" in response.json()["error"]["message"]
+    assert client.get("/data/").status_code == 200  # the page and the daily files stay open
