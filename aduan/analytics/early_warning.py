@@ -773,7 +773,7 @@ def alert_acknowledge(*, user, alert_id: int):
         alert = alert_get_for_staff(user=user, alert_id=alert_id)
         if not can_acknowledge_alert(user, alert):
             raise PermissionDenied()
-        alert = Alert.objects.select_for_update().select_related("region", "category").get(pk=alert.pk)
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("region", "category").get(pk=alert.pk)
         if alert.state == Alert.State.ACKNOWLEDGED:
             return alert
         alert.state = Alert.State.ACKNOWLEDGED
