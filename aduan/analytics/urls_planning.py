@@ -1,3 +1,9 @@
-"""urls_planning"""
+"""Planning evidence (APBD) under /statistik/perencanaan/ (namespace ``analytics``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_planning
+
+urlpatterns = [
+    path("", views_planning.planning_page, name="planning"),
+]
