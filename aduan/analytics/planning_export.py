@@ -12,7 +12,6 @@ outside latin-1 is transliterated or replaced, never a crash.
 from __future__ import annotations
 
 import io
-import logging
 import unicodedata
 from pathlib import Path
 
@@ -32,8 +31,6 @@ _LATIN1_FALLBACK = str.maketrans({
     "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
     "\u2026": "...", "\u2022": "*", "\u00a0": " ", "\u2264": "<=", "\u2265": ">=", "\u00f7": "/",
 })
-# fpdf2 subsets the TTF with fontTools, which logs every table it prunes at INFO.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 BAR_NOW = (31, 94, 160)
 BAR_BEFORE = (170, 190, 215)
 

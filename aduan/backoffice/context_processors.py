@@ -23,4 +23,5 @@ def backoffice_nav(request):
         "can_manage_directory": SimpleLazyObject(can_manage_directory),
         "can_operate_intake": has("intake_operate"),
         "can_manage_templates": has("notification_templates_manage"),
+        "can_manage_budget": has("agency_manage"),
     }

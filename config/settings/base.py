@@ -183,6 +183,8 @@ LOGGING = {
     # The Huey consumer installs its own handler; do not print every line twice.
     "loggers": {
         "huey": {"level": "INFO", "propagate": False},
+        # fpdf2 subsets fonts with fontTools, which logs every table it prunes at INFO.
+        "fontTools": {"level": "WARNING"},
         # httpx logs request URLs at INFO, and the Telegram Bot API puts the bot token in
         # the URL; python-telegram-bot logs message texts at DEBUG. Neither may reach logs.
         "httpx": {"level": "WARNING"},
