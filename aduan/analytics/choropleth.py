@@ -85,6 +85,14 @@ def _classes(rates: list[float]) -> list[float]:
     return bounds
 
 
+def _shade(cls: int, bounds: list[float]) -> int:
+    """Palette index of class ``cls``: spread over the palette, the lightest for the lowest
+    class (and for a map where every rate is zero)."""
+    if len(bounds) <= 1:
+        return 0
+    return round(cls * (len(PALETTE) - 1) / (len(bounds) - 1))
+
+
 def choropleth(*, parent: Region | None, rows: list[dict], link: str) -> dict | None:
     """The map of the child regions of ``parent`` coloured by ``row["rate"]``; ``link`` is
     the URL prefix of a region's page (the region code is appended). None when there are no
@@ -101,14 +109,13 @@ def choropleth(*, parent: Region | None, rows: list[dict], link: str) -> dict | 
         if rate is None:
             fill, label = "url(#tanpa-data)", _("tanpa data")
         else:
-            cls = next(i for i, b in enumerate(bounds) if rate <= b)
-            fill = PALETTE[cls + (5 - len(bounds))]
+            fill = PALETTE[_shade(next(i for i, b in enumerate(bounds) if rate <= b), bounds)]
             label = _("%(rate)s laporan per 100.000 penduduk") % {"rate": f"{rate:g}".replace(".", ",")}
         shapes.append({"code": code, "d": d, "fill": fill, "href": f"{link}{code}",
                        "title": f"{row.get('label', code)}: {label}"})
     legend = []
     low = 0.0
     for i, bound in enumerate(bounds):
-        legend.append({"fill": PALETTE[i + (5 - len(bounds))], "low": low, "high": bound})
+        legend.append({"fill": PALETTE[_shade(i, bounds)], "low": low, "high": bound})
         low = bound
     return {"width": WIDTH, "height": height, "shapes": shapes, "legend": legend}

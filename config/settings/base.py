@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "huey.contrib.djhuey",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -71,7 +71,7 @@ def test_every_table_downloads_as_csv_with_the_same_figures(client, history):
 def test_region_drill_down_and_rates_per_inhabitant(client, history, boundaries):
     html = client.get(f"/statistik/?{NOV}").content.decode()
     # Jawa Tengah: 6 reports / 37,000,000 inhabitants × 100,000 = 0.02
-    assert "<td>37000000</td><td>0,02</td>" in html
+    assert "<td>37.000.000</td><td>0,02</td>" in html
     assert '<svg role="group"' in html and html.count('stroke-width="0.5"><title>') == 3
     assert "Bali: 0,03 laporan per 100.000 penduduk" in html
     assert "url(#tanpa-data)" in html  # Papua: no population figure
@@ -118,3 +118,15 @@ def test_league_and_agency_page(client, history, directory, settings):
     page = client.get(f"/statistik/instansi/dishub-kota-semarang/?{NOV}")
     assert 'href="/instansi/dishub-kota-semarang/"' in page.content.decode()
     assert client.get("/statistik/instansi/tidak-ada/").status_code == 404
+
+
+def test_map_shades_run_from_light_to_dark_and_an_all_zero_map_is_light(boundaries):
+    from aduan.analytics.choropleth import PALETTE, choropleth
+
+    rows = [{"key": "33", "label": "Jawa Tengah", "rate": 0.5}, {"key": "51", "label": "Bali", "rate": 2.0},
+            {"key": "91", "label": "Papua", "rate": None}]
+    fills = {s["code"]: s["fill"] for s in choropleth(parent=None, rows=rows, link="?wilayah=")["shapes"]}
+    assert (fills["33"], fills["51"], fills["91"]) == (PALETTE[0], PALETTE[-1], "url(#tanpa-data)")
+    zero = [{**r, "rate": 0.0 if r["rate"] is not None else None} for r in rows]
+    fills = {s["code"]: s["fill"] for s in choropleth(parent=None, rows=zero, link="?wilayah=")["shapes"]}
+    assert fills["33"] == fills["51"] == PALETTE[0]
