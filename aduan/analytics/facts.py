@@ -67,6 +67,12 @@ def month_of(moment: datetime) -> date:
     return date(local.year, local.month, 1)
 
 
+def add_months(month: date, n: int) -> date:
+    """The first day of the month ``n`` months away from ``month``'s month."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _hours(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None or end < start:
         return None

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -40,10 +39,10 @@ from aduan.reports.models import Kind
 from aduan.reports.selectors import public_reports
 from aduan.reports.workflow import Status
 
-from .facts import LOCAL_TZ, facts_as_of, month_of
+from .facts import LOCAL_TZ, add_months, facts_as_of, month_of
 from .models import BudgetLine, ReportFact
+from .stats import min_rows as small_numbers_threshold
 
-DEFAULT_MIN_ROWS = 10
 MAX_YEARS = 5
 EXAMPLES_PER_CATEGORY = 3
 AGENCIES_PER_CATEGORY = 5
@@ -52,18 +51,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 _REGION_CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
 
 
-def stats_min_rows() -> int:
-    """The small-numbers threshold: below it no individual report is shown (issue #7)."""
-    return int(getattr(settings, "ADUAN_STATS_MIN_ROWS", DEFAULT_MIN_ROWS))
-
-
 # --- Periods -------------------------------------------------------------------------------
-
-def _add_months(day: date, months: int) -> date:
-    """The first day of the month ``months`` away from ``day``'s month (``day`` is a 1st)."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
 
 def _add_years(day: date, years: int) -> date:
     try:
@@ -80,7 +68,7 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     leap year; any other period goes back by the same number of days."""
     if start.day == 1 and (end + timedelta(days=1)).day == 1:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        return _add_months(start, -months), start - timedelta(days=1)
+        return add_months(start, -months), start - timedelta(days=1)
     length = (end - start).days + 1
     prev_end = start - timedelta(days=1)
     return prev_end - timedelta(days=length - 1), prev_end
@@ -127,7 +115,7 @@ def _parse_day(raw: str, field: str, errors: dict, *, end: bool = False) -> date
         month = _MONTH.match(raw)
         if month:
             first = date(int(month[1]), int(month[2]), 1)
-            day = _add_months(first, 1) - timedelta(days=1) if end else first
+            day = add_months(first, 1) - timedelta(days=1) if end else first
         else:
             day = date.fromisoformat(raw)
     except (ValueError, OverflowError):
@@ -369,7 +357,7 @@ def planning_evidence(*, region: Region, date_from: date, date_to: date, limit: 
     ranked = sorted((c for c in cat_cur if cat_cur[c]),
                     key=lambda c: (-cat_cur[c], (categories.get(c) or no_category)["name"]))
     top, rest = ranked[:limit], ranked[limit:]
-    min_rows = stats_min_rows()
+    min_rows = small_numbers_threshold()
     suppressed = total < min_rows
     examples = {} if suppressed else _examples(region, scope, lo, hi, [c for c in top if c])
 

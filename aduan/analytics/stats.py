@@ -20,12 +20,14 @@ from aduan.regions.models import Region
 from aduan.reports.models import Channel, Kind
 from aduan.reports.workflow import Status
 
+from .facts import add_months
 from .models import StatRollup
 from .rollups import percentile
 
 
 def min_rows() -> int:
-    """Below this many reports a region or agency shows no individual rows in drill-downs."""
+    """The small-numbers rule (issue #7): below this many reports a region or agency shows
+    no individual reports in drill-downs (statistics pages, planning examples)."""
     return int(getattr(settings, "ADUAN_STATS_MIN_ROWS", 10))
 
 
@@ -135,7 +137,8 @@ def stats_overview(*, scope: Scope, month_from: date, month_to: date) -> dict:
     breakdowns["rating"] = [r for r in breakdowns["rating"] if r["key"]]
     if scope.agency is None:
         breakdowns["region"] = region_rows(cells.get("region", {}), total=total, parent=scope.region)
-    return {"figures": figures, "breakdowns": breakdowns}
+    # Privacy in the selector (rule of the house 4): may the page offer this scope's reports?
+    return {"figures": figures, "breakdowns": breakdowns, "rows_allowed": total >= min_rows()}
 
 
 def region_rows(counts: dict[str, int], *, total: int, parent: Region | None) -> list[dict]:
@@ -176,7 +179,7 @@ def stats_trend(*, scope: Scope, month_from: date, month_to: date) -> list[dict]
             "res_on_time_pct": pct(t.get("res_on_time"), t.get("res_due")),
             "rating_avg": round(t["rating_sum"] / t["rated"], 2) if t.get("rated") else None,
         })
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        month = add_months(month, 1)
     return out
 
 

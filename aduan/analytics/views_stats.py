@@ -18,7 +18,7 @@ from aduan.agencies.models import Agency
 from aduan.regions.models import Region
 
 from .choropleth import choropleth
-from .facts import LOCAL_TZ, facts_as_of
+from .facts import LOCAL_TZ, add_months, facts_as_of
 from .stats import Scope, agency_league, duration_label, league_min_reports, min_rows, stats_overview, stats_trend
 
 MAX_MONTHS = 120
@@ -47,11 +47,6 @@ class Period:
         return f"dari={self.month_from:%Y-%m}&sampai={self.month_to:%Y-%m}"
 
 
-def _add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _parse_month(raw: str) -> date | None:
     try:
         year, month = (int(p) for p in raw.strip().split("-")[:2])
@@ -69,7 +64,7 @@ def period_from(request) -> Period:
     month_to = _parse_month(raw_to) if raw_to else this_month
     if month_to is None:
         errors.append(_("Bulan akhir harus ditulis TTTT-BB, mis. 2026-11."))
-    month_from = _parse_month(raw_from) if raw_from else _add_months(month_to or this_month, -11)
+    month_from = _parse_month(raw_from) if raw_from else add_months(month_to or this_month, -11)
     if month_from is None:
         errors.append(_("Bulan awal harus ditulis TTTT-BB, mis. 2025-12."))
     if month_from and month_to:
@@ -78,7 +73,7 @@ def period_from(request) -> Period:
         elif (month_to.year - month_from.year) * 12 + month_to.month - month_from.month >= MAX_MONTHS:
             errors.append(_("Rentang paling panjang 10 tahun."))
     if errors:
-        return Period(_add_months(this_month, -11), this_month, raw_from, raw_to, errors)
+        return Period(add_months(this_month, -11), this_month, raw_from, raw_to, errors)
     return Period(month_from, month_to, raw_from, raw_to)
 
 
@@ -147,7 +142,7 @@ def statistics(request):
     if region:
         ancestors = list(Region.objects.filter(code__in=region.ancestor_codes()[1:]).order_by("level"))
     region_rows = breakdowns.get("region", [])
-    small = figures["reports"] < min_rows()
+    small = not overview["rows_allowed"]
     for row in region_rows:
         row["drill"] = row["drill"] and row["key"] and (region is None or region.level < Region.Level.REGENCY)
     wilayah = f"&wilayah={region.code}" if region else ""
@@ -242,6 +237,6 @@ def agency_statistics(request, slug: str):
         "agency": agency, "period": period, "errors": period.errors, "figures": figures,
         "summary": _summary_rows(figures), "times": _times(figures), "trend": trend, "as_of": facts_as_of(),
         "ranked": figures["reports"] >= league_min_reports(), "min_reports": league_min_reports(),
-        "small": figures["reports"] < min_rows(),
+        "small": not overview["rows_allowed"],
         "categories": overview["breakdowns"]["category"][:10],
     }, status=400 if period.errors else 200)
